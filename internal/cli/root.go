@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
+)
+
+// BuildInfo is the version the binary reports.
+type BuildInfo struct {
+	Version string
+	Commit  string
+	Dirty   bool
+}
+
+// Execute runs the command line and returns the process's exit code.
+func Execute(info BuildInfo) int {
+	root := newRoot(info)
+	err := fang.Execute(context.Background(), root,
+		fang.WithVersion(info.String()),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var e *exitError
+			if errors.As(err, &e) && e.err == nil {
+				return // the command already said everything
+			}
+			fang.DefaultErrorHandler(w, styles, err)
+		}),
+	)
+	return exitCode(err)
+}
+
+func newRoot(info BuildInfo) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "wsdesign",
+		Short: "Design API Gateway WebSocket APIs and write them into SAM/CloudFormation templates",
+		Long: "wsdesign designs AWS API Gateway WebSocket APIs in the terminal: name the API, pick the\n" +
+			"route selector, add endpoints and link their Lambda functions, watch the logical IDs\n" +
+			"appear, and get a template that deploys and works the first time.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(os.Stdout)
+	root.SetErr(os.Stderr)
+	root.AddCommand(
+		newVersionCmd(info),
+	)
+	return root
+}

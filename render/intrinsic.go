@@ -1,0 +1,144 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Intrinsic reads an intrinsic function call in either form: the short tag
+// (!Ref X, !GetAtt X.Arn) or the long mapping ({Ref: X}, {Fn::GetAtt: [X, Arn]}).
+// name is the long name without "Fn::" ("Ref", "GetAtt", "Sub", "Join" …).
+func Intrinsic(n *yaml.Node) (name string, arg *yaml.Node, ok bool) {
+	if n == nil {
+		return "", nil, false
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
+		// The argument is the node itself without its tag.
+		a := *n
+		a.Tag, a.Style = "", n.Style&^yaml.TaggedStyle
+		switch a.Kind {
+		case yaml.ScalarNode:
+			a.Tag = "!!str"
+		case yaml.SequenceNode:
+			a.Tag = "!!seq"
+		case yaml.MappingNode:
+			a.Tag = "!!map"
+		}
+		return n.Tag[1:], &a, true
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
+		k := n.Content[0].Value
+		if k == "Ref" || k == "Condition" {
+			return k, n.Content[1], true
+		}
+		if strings.HasPrefix(k, "Fn::") {
+			return k[4:], n.Content[1], true
+		}
+	}
+	return "", nil, false
+}
+
+// Scalar returns the value of a plain scalar node (not an intrinsic).
+func Scalar(n *yaml.Node) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.ScalarNode || n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
+		return "", false
+	}
+	return n.Value, true
+}
+
+var subVar = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
+
+// Refs lists the names a value refers to through Ref, GetAtt and Sub,
+// in order of first appearance and without repeats. Pseudo parameters
+// (AWS::Region …) are included; callers look names up in the template.
+func Refs(n *yaml.Node) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 64 {
+			return
+		}
+		if n.Kind == yaml.AliasNode {
+			walk(n.Alias, depth+1)
+			return
+		}
+		if name, arg, ok := Intrinsic(n); ok {
+			switch name {
+			case "Ref":
+				if s, ok := Scalar(arg); ok {
+					add(s)
+					return
+				}
+			case "GetAtt":
+				if s, ok := Scalar(arg); ok {
+					add(strings.SplitN(s, ".", 2)[0])
+					return
+				}
+				if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+					if s, ok := Scalar(arg.Content[0]); ok {
+						add(s)
+					}
+					for _, c := range arg.Content[1:] {
+						walk(c, depth+1)
+					}
+					return
+				}
+			case "Sub":
+				str, vars := arg, (*yaml.Node)(nil)
+				if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+					str = arg.Content[0]
+					if len(arg.Content) > 1 {
+						vars = arg.Content[1]
+					}
+				}
+				if s, ok := Scalar(str); ok {
+					for _, m := range subVar.FindAllStringSubmatch(s, -1) {
+						name := strings.SplitN(m[1], ".", 2)[0]
+						if Get(vars, name) == nil {
+							add(name)
+						}
+					}
+				}
+				if vars != nil {
+					walk(vars, depth+1)
+				}
+				return
+			}
+			walk(arg, depth+1)
+			return
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return out
+}
+
+// RefersTo reports whether a value refers to the logical ID id.
+func RefersTo(n *yaml.Node, id string) bool {
+	for _, r := range Refs(n) {
+		if r == id {
+			return true
+		}
+	}
+	return false
+}

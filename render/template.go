@@ -1,0 +1,352 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxTemplateSize is the largest file read as a template. CloudFormation
+// itself accepts at most 1 MB (from S3); a few times that leaves room for
+// comments and for SAM templates before the transform.
+const MaxTemplateSize = 4 << 20
+
+// maxExpandedNodes bounds how many nodes a template may have once YAML
+// aliases are expanded, so that an alias bomb is refused, not expanded.
+const maxExpandedNodes = 1 << 20
+
+// Format is the syntax of a template file.
+type Format int
+
+const (
+	YAML Format = iota
+	JSON
+)
+
+func (f Format) String() string {
+	if f == JSON {
+		return "json"
+	}
+	return "yaml"
+}
+
+// Pos is a position in a template file.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Error is a problem at a position in a template.
+type Error struct {
+	Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Template is a parsed CloudFormation or SAM template.
+type Template struct {
+	Path   string
+	Src    []byte
+	Format Format
+	// Root is the top-level mapping of the document.
+	Root *yaml.Node
+}
+
+// shortTags are the intrinsic function tags CloudFormation's YAML accepts.
+var shortTags = map[string]bool{
+	"!Ref": true, "!Condition": true, "!Base64": true, "!Cidr": true, "!FindInMap": true,
+	"!GetAtt": true, "!GetAZs": true, "!ImportValue": true, "!Join": true, "!Select": true,
+	"!Split": true, "!Sub": true, "!Transform": true, "!And": true, "!Equals": true,
+	"!If": true, "!Not": true, "!Or": true, "!Length": true, "!ToJsonString": true,
+}
+
+// Parse reads a template. Any problem is an *Error carrying file:line:col.
+func Parse(path string, src []byte) (*Template, error) {
+	fail := func(line, col int, format string, args ...any) error {
+		return &Error{Pos: Pos{File: path, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(src) > MaxTemplateSize {
+		return nil, fail(1, 1, "the file is %s; a template may be at most %s (CloudFormation accepts 1 MB)", size(len(src)), size(MaxTemplateSize))
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, fail(1, 1, "the file is empty; a template is a YAML or JSON mapping with a Resources section")
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		l, c := lineCol(src, i)
+		return nil, fail(l, c, "not a text file (NUL byte)")
+	}
+	if !utf8.Valid(src) {
+		i := firstInvalidUTF8(src)
+		l, c := lineCol(src, i)
+		return nil, fail(l, c, "not UTF-8 text")
+	}
+	t := &Template{Path: path, Src: src}
+	body := bytes.TrimLeft(src, " \t\r\n\ufeff")
+	if len(body) > 0 && body[0] == '{' {
+		t.Format = JSON
+		if err := checkJSON(src); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				l, c := lineCol(src, int(se.Offset)-1)
+				return nil, fail(l, c, "invalid JSON: %s", se.Error())
+			}
+			return nil, fail(1, 1, "invalid JSON: %s", err)
+		}
+	}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		l := yamlErrLine(err)
+		return nil, fail(l, firstCol(src, l), "invalid YAML: %s", trimYAMLErr(err))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, fail(extra.Line, extra.Column, "a template is one YAML document; this file has more")
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		n := &doc
+		if len(doc.Content) > 0 {
+			n = doc.Content[0]
+		}
+		return nil, fail(max(n.Line, 1), max(n.Column, 1), "not a CloudFormation template: the top level must be a mapping with a Resources section")
+	}
+	t.Root = doc.Content[0]
+	if err := t.checkNodes(); err != nil {
+		return nil, err
+	}
+	res := Get(t.Root, "Resources")
+	if res == nil {
+		return nil, fail(t.Root.Line, t.Root.Column, "not a CloudFormation template: no Resources section")
+	}
+	if res.Kind != yaml.MappingNode {
+		return nil, fail(res.Line, res.Column, "Resources must be a mapping of logical IDs to resources")
+	}
+	return t, nil
+}
+
+// checkNodes refuses duplicate keys, unknown tags and alias bombs.
+func (t *Template) checkNodes() error {
+	total := 0
+	memo := map[*yaml.Node]int{}
+	var expanded func(n *yaml.Node) int
+	expanded = func(n *yaml.Node) int {
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		memo[n] = maxExpandedNodes // a cycle counts as too large
+		c := 1
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			c += expanded(n.Alias)
+		}
+		for _, k := range n.Content {
+			c += expanded(k)
+			if c > maxExpandedNodes {
+				break
+			}
+		}
+		memo[n] = c
+		return c
+	}
+	var walk func(n *yaml.Node) error
+	walk = func(n *yaml.Node) error {
+		if n.Kind == yaml.AliasNode {
+			total += expanded(n)
+			if total > maxExpandedNodes {
+				return &Error{Pos: t.Pos(n), Msg: "YAML aliases expand to too many nodes (an alias bomb?)"}
+			}
+			return nil
+		}
+		total++
+		if n.Tag != "" && n.Style&yaml.TaggedStyle != 0 && n.Tag[0] == '!' && !isStandardTag(n.Tag) && !shortTags[n.Tag] {
+			return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf("unknown tag %s (CloudFormation's YAML knows !Ref, !Sub, !GetAtt, !Join, … and the standard !!str, !!int …)", n.Tag)}
+		}
+		if n.Kind == yaml.MappingNode {
+			seen := make(map[string]*yaml.Node, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+					if first, dup := seen[k.Value]; dup {
+						return &Error{Pos: t.Pos(k), Msg: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, first.Line)}
+					}
+					seen[k.Value] = k
+				}
+			}
+		}
+		for _, c := range n.Content {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(t.Root)
+}
+
+func isStandardTag(tag string) bool { return len(tag) > 2 && tag[:2] == "!!" }
+
+// Pos is the position of a node.
+func (t *Template) Pos(n *yaml.Node) Pos {
+	if n == nil {
+		return Pos{File: t.Path, Line: 1, Col: 1}
+	}
+	return Pos{File: t.Path, Line: n.Line, Col: n.Column}
+}
+
+// Errorf is an *Error at a node of this template.
+func (t *Template) Errorf(n *yaml.Node, format string, args ...any) error {
+	return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf(format, args...)}
+}
+
+// Resource is one entry of the Resources section.
+type Resource struct {
+	ID   string
+	Type string
+	// Key is the logical-ID key node; Node the resource's mapping.
+	Key  *yaml.Node
+	Node *yaml.Node
+}
+
+// Prop returns a property's value node, or nil.
+func (r Resource) Prop(name string) *yaml.Node { return Get(Get(r.Node, "Properties"), name) }
+
+// Attr returns a resource attribute's value node (DependsOn, Condition …), or nil.
+func (r Resource) Attr(name string) *yaml.Node { return Get(r.Node, name) }
+
+// Resources lists the resources in file order.
+func (t *Template) Resources() []Resource {
+	m := Get(t.Root, "Resources")
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make([]Resource, 0, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		r := Resource{ID: k.Value, Key: k, Node: v}
+		if ty := Get(v, "Type"); ty != nil && ty.Kind == yaml.ScalarNode {
+			r.Type = ty.Value
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Resource returns the resource of a logical ID.
+func (t *Template) Resource(id string) (Resource, bool) {
+	for _, r := range t.Resources() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+// Parameter returns a parameter's mapping node, or nil.
+func (t *Template) Parameter(name string) *yaml.Node { return Get(Get(t.Root, "Parameters"), name) }
+
+// Taken reports whether a logical ID names a resource or a parameter, the
+// namespace that Ref and GetAtt share.
+func (t *Template) Taken() func(string) bool {
+	ids := map[string]bool{}
+	for _, sec := range []string{"Resources", "Parameters"} {
+		m := Get(t.Root, sec)
+		if m == nil {
+			continue
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			ids[m.Content[i].Value] = true
+		}
+	}
+	return func(id string) bool { return ids[id] }
+}
+
+// Get returns the value of a key in a mapping node, or nil.
+func Get(m *yaml.Node, key string) *yaml.Node {
+	if m == nil {
+		return nil
+	}
+	if m.Kind == yaml.AliasNode {
+		m = m.Alias
+	}
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func checkJSON(src []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(src))
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	if dec.More() {
+		off := dec.InputOffset()
+		return &json.SyntaxError{Offset: off + 1}
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlErrLine(err error) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n > 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)
+
+func trimYAMLErr(err error) string { return yamlPrefix.ReplaceAllString(err.Error(), "") }
+
+// lineCol turns a byte offset into a 1-based line and column (in characters).
+func lineCol(src []byte, off int) (int, int) {
+	off = min(max(off, 0), len(src))
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return line, 1 + utf8.RuneCount(src[start:off])
+}
+
+// firstCol is the column of the first non-blank character of a line.
+func firstCol(src []byte, line int) int {
+	lines := bytes.SplitN(src, []byte("\n"), line+1)
+	if line-1 >= len(lines) {
+		return 1
+	}
+	l := lines[line-1]
+	return 1 + len(l) - len(bytes.TrimLeft(l, " \t"))
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+func size(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
