@@ -1,0 +1,588 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Top-level sections whose entries an Edit adds, removes and changes.
+const (
+	SectionParameters = "Parameters"
+	SectionResources  = "Resources"
+	SectionOutputs    = "Outputs"
+)
+
+// sectionOrder is the usual order of a template's top-level sections; a
+// section an edit creates goes to its place in it.
+var sectionOrder = []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters",
+	"Rules", "Mappings", "Conditions", "Transform", "Globals", "Resources", "Outputs"}
+
+// ErrEdit marks an edit that cannot be made to a template as it is written,
+// or whose result would not read back as intended. The file is not written.
+var ErrEdit = errors.New("cannot edit the template")
+
+// Edit is a set of changes to a template, applied to its source bytes. Each
+// change replaces the text of the entries it touches and nothing else, so
+// every other byte of the file (comments, key order, quoting, blank lines,
+// intrinsic forms, line endings) survives. Changes are recorded against the
+// original text and applied together by Apply, which re-parses the result
+// and proves that untouched entries read back identical and touched ones as
+// intended.
+type Edit struct {
+	t       *Template
+	s       *source
+	style   Style
+	splices []splice
+	// want is the intended value of every touched entry, nil when removed.
+	want map[entryRef]*yaml.Node
+	// anchors maps an added entry to where it was inserted, so that another
+	// entry can be added after it.
+	anchors map[entryRef]int
+	// created holds entries of sections the template does not have yet.
+	created map[string][]createdEntry
+}
+
+type entryRef struct{ section, id string }
+
+type createdEntry struct {
+	id   string
+	node *yaml.Node
+}
+
+// splice replaces src[start:end] with text.
+type splice struct {
+	start, end int
+	text       string
+}
+
+// NewEdit starts an edit of t.
+func NewEdit(t *Template) *Edit {
+	return &Edit{t: t, s: newSource(t.Src), style: DetectStyle(t),
+		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}}
+}
+
+// Style is the detected style new text follows.
+func (e *Edit) Style() Style { return e.style }
+
+// Touched lists the entries the edit adds, removes or changes.
+func (e *Edit) Touched() map[string][]string {
+	out := map[string][]string{}
+	for r := range e.want {
+		out[r.section] = append(out[r.section], r.id)
+	}
+	for _, ids := range out {
+		slices.Sort(ids)
+	}
+	return out
+}
+
+// Empty reports whether the edit changes nothing.
+func (e *Edit) Empty() bool { return len(e.want) == 0 }
+
+func (e *Edit) failf(n *yaml.Node, format string, args ...any) error {
+	return fmt.Errorf("%w: %w", ErrEdit, e.t.Errorf(n, format, args...))
+}
+
+// entry finds an entry of a section: the section mapping, the entry's index
+// (of its key in Content) and its current intended value.
+func (e *Edit) entry(section, id string) (*yaml.Node, int, error) {
+	m := Get(e.t.Root, section)
+	if m != nil {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == id {
+				return m, i, nil
+			}
+		}
+	}
+	return m, -1, fmt.Errorf("%w: %s has no entry %s", ErrEdit, section, id)
+}
+
+// current is the value an entry will have after the changes recorded so far.
+func (e *Edit) current(section, id string) (*yaml.Node, bool) {
+	r := entryRef{section, id}
+	if w, ok := e.want[r]; ok {
+		return w, w != nil
+	}
+	m, i, err := e.entry(section, id)
+	if err != nil {
+		return nil, false
+	}
+	return m.Content[i+1], true
+}
+
+// Add inserts a new entry into a section, after the entry after (which may
+// itself be new) or, when after is empty or absent, at the end of the
+// section. A missing section is created in its usual place.
+func (e *Edit) Add(section, id string, node *yaml.Node, after string) error {
+	r := entryRef{section, id}
+	if _, exists := e.current(section, id); exists {
+		return fmt.Errorf("%w: %s already has an entry %s", ErrEdit, section, id)
+	}
+	if _, touched := e.want[r]; touched {
+		return fmt.Errorf("%w: %s %s is removed and added again; replace it instead", ErrEdit, section, id)
+	}
+	m := Get(e.t.Root, section)
+	if m == nil || len(m.Content) == 0 {
+		// A missing or empty section (Outputs: with no value, or {}) is
+		// written whole, with its new entries, by Apply.
+		e.created[section] = append(e.created[section], createdEntry{id, node})
+		e.want[r] = node
+		return nil
+	}
+	if m.Style&yaml.FlowStyle != 0 && e.t.Format != JSON {
+		return e.failf(m, "%s is written in flow style; wsdesign edits block-style YAML sections", section)
+	}
+	at, ok := e.anchors[entryRef{section, after}]
+	if !ok {
+		last := len(m.Content) - 2
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == after {
+				last = i
+			}
+		}
+		at = e.insertPoint(m, last)
+	}
+	var text string
+	if e.t.Format == JSON {
+		k := m.Content[len(m.Content)-2]
+		pre := e.s.indentOf(k.Line)
+		text = "," + e.style.Newline + pre + jsonString(id) + ": " + e.style.jsonValue(node, pre)
+	} else {
+		k := m.Content[0]
+		text = e.style.yamlEntry(id, node, k.Column-1)
+		if section == SectionResources && e.style.Spaced {
+			text = e.style.Newline + text
+		}
+		text = e.atEOF(at, text)
+	}
+	e.splices = append(e.splices, splice{at, at, text})
+	e.anchors[r] = at
+	e.want[r] = node
+	return nil
+}
+
+// insertPoint is the offset just after entry i of a mapping.
+func (e *Edit) insertPoint(m *yaml.Node, i int) int {
+	k, v := m.Content[i], m.Content[i+1]
+	if e.t.Format == JSON {
+		return e.s.jsonEnd(e.s.off(v))
+	}
+	return e.s.next(e.s.blockEntry(k, v).last)
+}
+
+// atEOF adapts text inserted at offset at to a file that does not end with a
+// line ending: the text then starts with one and ends without.
+func (e *Edit) atEOF(at int, text string) string {
+	if at < len(e.t.Src) || e.style.FinalNewline || len(e.t.Src) == 0 {
+		return text
+	}
+	return e.style.Newline + strings.TrimSuffix(text, e.style.Newline)
+}
+
+// Remove deletes an entry of a section with the comment lines directly above
+// it. A section left empty is removed too, except Resources.
+func (e *Edit) Remove(section, id string) error {
+	m, i, err := e.entry(section, id)
+	if err != nil {
+		return err
+	}
+	r := entryRef{section, id}
+	if w, touched := e.want[r]; touched {
+		if w == nil {
+			return nil
+		}
+		return fmt.Errorf("%w: %s %s is changed and removed in one edit", ErrEdit, section, id)
+	}
+	e.want[r] = nil
+	left := 0
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if w, touched := e.want[entryRef{section, m.Content[j].Value}]; !touched || w != nil {
+			left++
+		}
+	}
+	if left == 0 && len(e.created[section]) == 0 && section != SectionResources {
+		return e.removeKey(e.t.Root, e.rootIndex(section))
+	}
+	return e.removeKey(m, i)
+}
+
+func (e *Edit) rootIndex(key string) int {
+	for i := 0; i+1 < len(e.t.Root.Content); i += 2 {
+		if e.t.Root.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// removeKey records the removal of entry i (the index of its key) of m.
+func (e *Edit) removeKey(m *yaml.Node, i int) error {
+	k, v := m.Content[i], m.Content[i+1]
+	if e.t.Format == JSON {
+		n := len(m.Content)
+		var start, end int
+		switch {
+		case i+2 < n:
+			start, end = e.s.off(k), e.s.off(m.Content[i+2])
+		case i > 0:
+			start, end = e.s.jsonEnd(e.s.off(m.Content[i-1])), e.s.jsonEnd(e.s.off(v))
+		default:
+			return e.failf(k, "cannot remove the only entry of a JSON object")
+		}
+		e.splices = append(e.splices, splice{start, end, ""})
+		return nil
+	}
+	if m.Style&yaml.FlowStyle != 0 || !e.s.firstOnLine(k) {
+		return e.failf(k, "%s is not on a line of its own in block style; wsdesign cannot remove it without rewriting its neighbours", k.Value)
+	}
+	b := e.s.blockEntry(k, v)
+	start, end := e.s.start(b.head), e.s.next(b.last)
+	// Keep one blank line between the neighbours, not two.
+	if before, _ := e.s.classify(b.head - 1); before == blankLine && b.head > 1 {
+		l := b.last + 1
+		for l <= e.s.lineCount() {
+			if kind, _ := e.s.classify(l); kind != blankLine {
+				break
+			}
+			l++
+		}
+		if l <= e.s.lineCount() {
+			end = e.s.start(l)
+		}
+	}
+	// A file without a final line ending keeps none.
+	if end == len(e.t.Src) && !e.style.FinalNewline && start > 0 {
+		head := b.head
+		for head > 1 {
+			if kind, _ := e.s.classify(head - 1); kind != blankLine {
+				break
+			}
+			head--
+		}
+		start = max(e.s.start(head)-len(e.style.Newline), 0)
+		if e.t.Src[start] != '\r' && e.t.Src[start] != '\n' {
+			start++
+		}
+	}
+	e.splices = append(e.splices, splice{start, end, ""})
+	return nil
+}
+
+// Replace writes a new value for an existing entry, keeping the comment
+// lines above it.
+func (e *Edit) Replace(section, id string, node *yaml.Node) error {
+	m, i, err := e.entry(section, id)
+	if err != nil {
+		return err
+	}
+	r := entryRef{section, id}
+	if _, touched := e.want[r]; touched {
+		return fmt.Errorf("%w: %s %s is changed twice in one edit", ErrEdit, section, id)
+	}
+	e.want[r] = node
+	return e.replaceValue(m.Content[i], m.Content[i+1], node)
+}
+
+// replaceValue records a new value for the entry whose key is k.
+func (e *Edit) replaceValue(k, v, node *yaml.Node) error {
+	if e.t.Format == JSON {
+		start := e.s.off(v)
+		e.splices = append(e.splices, splice{start, e.s.jsonEnd(start), e.style.jsonValue(node, e.s.indentOf(k.Line))})
+		return nil
+	}
+	if k.Style&yaml.FlowStyle != 0 {
+		return e.failf(k, "%s is in a flow-style mapping; wsdesign edits block-style YAML", k.Value)
+	}
+	b := e.s.blockEntry(k, v)
+	start, end := e.s.off(k), e.s.next(b.last)
+	text := e.style.yamlEntry(k.Value, node, k.Column-1)
+	text = text[k.Column-1:]
+	if end == len(e.t.Src) && !e.style.FinalNewline {
+		text = strings.TrimSuffix(text, e.style.Newline)
+	}
+	e.splices = append(e.splices, splice{start, end, text})
+	return nil
+}
+
+// Set gives the value at path (keys below the entry, such as
+// Properties, Name) a new value, adding the key, and any missing mapping on
+// the way, when absent. Only that key's lines change.
+func (e *Edit) Set(section, id string, path []string, value *yaml.Node) error {
+	return e.change(section, id, path, func(parent *yaml.Node, i int) (*yaml.Node, error) { return value, nil })
+}
+
+// Unset removes the key at path, and a mapping it leaves empty.
+func (e *Edit) Unset(section, id string, path []string) error {
+	return e.change(section, id, path, nil)
+}
+
+// Append adds an item at the end of the sequence at path, creating the
+// sequence when absent. A single value where a sequence may stand (SAM's
+// Policies: AWSLambdaBasicExecutionRole) becomes a sequence of both.
+func (e *Edit) Append(section, id string, path []string, item *yaml.Node) error {
+	return e.change(section, id, path, func(parent *yaml.Node, i int) (*yaml.Node, error) {
+		if i < 0 {
+			return seq(item), nil
+		}
+		old := parent.Content[i+1]
+		if old.Kind == yaml.SequenceNode {
+			c := *old
+			c.Content = append(slices.Clip(old.Content), item)
+			return &c, nil
+		}
+		return seq(old, item), nil
+	})
+}
+
+func seq(items ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
+}
+
+// change records a change at path in an entry: value computes the new value
+// from the parent mapping and the key's index there (-1 when absent); a nil
+// value removes the key.
+func (e *Edit) change(section, id string, path []string, value func(parent *yaml.Node, i int) (*yaml.Node, error)) error {
+	m, ei, err := e.entry(section, id)
+	if err != nil {
+		return err
+	}
+	if len(path) == 0 {
+		return fmt.Errorf("%w: empty path in %s %s", ErrEdit, section, id)
+	}
+	r := entryRef{section, id}
+	if w, touched := e.want[r]; touched && w == nil {
+		return fmt.Errorf("%w: %s %s is removed and changed in one edit", ErrEdit, section, id)
+	}
+	// Walk the original text's tree to find where the change goes.
+	cur := m.Content[ei+1]
+	var parent *yaml.Node
+	idx := -1
+	depth := 0
+	for depth = range path {
+		if cur.Kind == yaml.AliasNode || cur.Kind != yaml.MappingNode {
+			return e.failf(cur, "%s %s: %s is not a mapping; wsdesign does not edit through it", section, id, strings.Join(path[:depth], "."))
+		}
+		parent, idx = cur, keyIndex(cur, path[depth])
+		if idx < 0 {
+			break
+		}
+		cur = cur.Content[idx+1]
+	}
+	var newValue *yaml.Node
+	if value != nil {
+		full := idx
+		if depth < len(path)-1 {
+			full = -1
+		}
+		if newValue, err = value(parent, full); err != nil {
+			return err
+		}
+	}
+	// Record the intended entry.
+	w, _ := e.current(section, id)
+	w = clone(w)
+	if err := setPath(w, path, newValue); err != nil {
+		return fmt.Errorf("%w: %s %s: %w", ErrEdit, section, id, err)
+	}
+	e.want[r] = w
+
+	switch {
+	case idx >= 0 && newValue != nil:
+		return e.replaceValue(parent.Content[idx], parent.Content[idx+1], newValue)
+	case idx >= 0:
+		if len(parent.Content) == 2 && depth > 0 {
+			// Removing the only key removes the mapping that holds it.
+			return e.change(section, id, path[:depth], nil)
+		}
+		return e.removeKey(parent, idx)
+	case newValue == nil:
+		return nil // nothing to remove
+	}
+	// Insert the missing keys below parent.
+	nested := newValue
+	for j := len(path) - 1; j > depth; j-- {
+		nested = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: path[j]}, nested}}
+	}
+	return e.insertKey(parent, path[depth], nested)
+}
+
+// insertKey records a new key at the end of mapping m.
+func (e *Edit) insertKey(m *yaml.Node, key string, value *yaml.Node) error {
+	if len(m.Content) == 0 || m.Style&yaml.FlowStyle != 0 && e.t.Format != JSON {
+		return e.failf(m, "cannot add %s to an empty or flow-style mapping", key)
+	}
+	last := len(m.Content) - 2
+	at := e.insertPoint(m, last)
+	k := m.Content[last]
+	var text string
+	if e.t.Format == JSON {
+		pre := e.s.indentOf(k.Line)
+		text = "," + e.style.Newline + pre + jsonString(key) + ": " + e.style.jsonValue(value, pre)
+	} else {
+		text = e.atEOF(at, e.style.yamlEntry(key, value, k.Column-1))
+	}
+	e.splices = append(e.splices, splice{at, at, text})
+	return nil
+}
+
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// setPath sets (or with a nil value removes) the value at path in a tree,
+// creating missing mappings and removing emptied ones.
+func setPath(n *yaml.Node, path []string, value *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("%s is not a mapping", path[0])
+	}
+	i := keyIndex(n, path[0])
+	if len(path) == 1 {
+		switch {
+		case value == nil && i >= 0:
+			n.Content = slices.Delete(n.Content, i, i+2)
+		case value != nil && i >= 0:
+			n.Content[i+1] = value
+		case value != nil:
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: path[0]}, value)
+		}
+		return nil
+	}
+	if i < 0 {
+		if value == nil {
+			return nil
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: path[0]},
+			&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+		i = len(n.Content) - 2
+	}
+	if err := setPath(n.Content[i+1], path[1:], value); err != nil {
+		return err
+	}
+	if value == nil && len(n.Content[i+1].Content) == 0 {
+		n.Content = slices.Delete(n.Content, i, i+2)
+	}
+	return nil
+}
+
+// clone is a deep copy of a node tree.
+func clone(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = clone(k)
+	}
+	return &c
+}
+
+// Apply makes the recorded changes and returns the new file contents. The
+// result is parsed again and compared with the original: every entry the
+// edit does not touch must read back identical, every touched entry as
+// intended, or Apply fails and nothing should be written.
+func (e *Edit) Apply() ([]byte, error) {
+	if err := e.createSections(); err != nil {
+		return nil, err
+	}
+	sp := slices.Clone(e.splices)
+	slices.SortStableFunc(sp, func(a, b splice) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return a.end - b.end
+	})
+	var out bytes.Buffer
+	out.Grow(len(e.t.Src) + 4096)
+	pos := 0
+	for _, x := range sp {
+		if x.start < pos {
+			return nil, fmt.Errorf("%w: two changes overlap at byte %d", ErrEdit, x.start)
+		}
+		out.Write(e.t.Src[pos:x.start])
+		out.WriteString(x.text)
+		pos = x.end
+	}
+	out.Write(e.t.Src[pos:])
+	res := out.Bytes()
+	if err := e.verify(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// createSections records the text of the sections the edit creates.
+func (e *Edit) createSections() error {
+	for _, section := range sectionOrder {
+		entries := e.created[section]
+		if len(entries) == 0 {
+			continue
+		}
+		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, c := range entries {
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: c.id}, c.node)
+		}
+		root := e.t.Root
+		if i := e.rootIndex(section); i >= 0 {
+			if err := e.replaceValue(root.Content[i], root.Content[i+1], m); err != nil {
+				return err
+			}
+			continue
+		}
+		// After the last section that comes before it, else before the first.
+		rank := slices.Index(sectionOrder, section)
+		prev := -1
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if r := slices.Index(sectionOrder, root.Content[i].Value); r >= 0 && r < rank {
+				prev = i
+			}
+		}
+		if e.t.Format == JSON {
+			if prev < 0 {
+				k := root.Content[0]
+				pre := e.s.indentOf(k.Line)
+				at := e.s.off(k)
+				e.splices = append(e.splices, splice{at, at, jsonString(section) + ": " + e.style.jsonValue(m, pre) + "," + e.style.Newline + pre})
+				continue
+			}
+			k := root.Content[prev]
+			pre := e.s.indentOf(k.Line)
+			at := e.s.jsonEnd(e.s.off(root.Content[prev+1]))
+			e.splices = append(e.splices, splice{at, at, "," + e.style.Newline + pre + jsonString(section) + ": " + e.style.jsonValue(m, pre)})
+			continue
+		}
+		if root.Style&yaml.FlowStyle != 0 {
+			return e.failf(root, "the template is written in flow style; wsdesign edits block-style YAML")
+		}
+		text := e.style.yamlEntry(section, m, root.Content[0].Column-1)
+		if prev < 0 {
+			b := e.s.blockEntry(root.Content[0], root.Content[1])
+			at := e.s.start(b.head)
+			e.splices = append(e.splices, splice{at, at, text + e.style.Newline})
+			continue
+		}
+		at := e.insertPoint(root, prev)
+		// Sections separated by blank lines get one before the new section.
+		if prev+2 < len(root.Content) {
+			b := e.s.blockEntry(root.Content[prev+2], root.Content[prev+3])
+			if kind, _ := e.s.classify(b.head - 1); kind == blankLine {
+				text = e.style.Newline + text
+			}
+		} else if e.style.Spaced {
+			text = e.style.Newline + text
+		}
+		e.splices = append(e.splices, splice{at, at, e.atEOF(at, text)})
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package render
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// source indexes the lines of a template's bytes, so that node positions
+// (1-based line and column in characters) become byte offsets and the extent
+// of an entry, which yaml.Node does not record, can be read from the text.
+type source struct {
+	src   []byte
+	lines []int // byte offset of the start of each line
+}
+
+func newSource(src []byte) *source {
+	s := &source{src: src, lines: make([]int, 1, bytes.Count(src, []byte("\n"))+1)}
+	for i, b := range src {
+		if b == '\n' {
+			s.lines = append(s.lines, i+1)
+		}
+	}
+	return s
+}
+
+// lineCount is the number of lines; a final newline does not start one.
+func (s *source) lineCount() int {
+	if n := len(s.lines); n > 1 && s.lines[n-1] == len(s.src) {
+		return n - 1
+	}
+	return len(s.lines)
+}
+
+// start is the offset of the first byte of a 1-based line.
+func (s *source) start(line int) int {
+	if line > len(s.lines) {
+		return len(s.src)
+	}
+	return s.lines[line-1]
+}
+
+// next is the offset just after a line's newline (or the end of the file).
+func (s *source) next(line int) int {
+	if line >= len(s.lines) {
+		return len(s.src)
+	}
+	return s.lines[line]
+}
+
+// text is a line without its line ending.
+func (s *source) text(line int) []byte {
+	if line < 1 || line > s.lineCount() {
+		return nil
+	}
+	return bytes.TrimRight(s.src[s.start(line):s.next(line)], "\r\n")
+}
+
+// off is the byte offset of a node's first character.
+func (s *source) off(n *yaml.Node) int {
+	o := s.start(n.Line)
+	for c := 1; c < n.Column && o < len(s.src); c++ {
+		_, w := utf8.DecodeRune(s.src[o:])
+		o += w
+	}
+	return o
+}
+
+// lineKind classifies a line of block YAML.
+type lineKind int
+
+const (
+	blankLine lineKind = iota
+	commentLine
+	contentLine
+)
+
+// classify returns a line's kind and its indentation in spaces.
+func (s *source) classify(line int) (lineKind, int) {
+	t := s.text(line)
+	rest := bytes.TrimLeft(t, " ")
+	ind := len(t) - len(rest)
+	rest = bytes.TrimLeft(rest, "\t")
+	switch {
+	case len(rest) == 0:
+		return blankLine, ind
+	case rest[0] == '#':
+		return commentLine, ind
+	}
+	return contentLine, ind
+}
+
+// blockLines is the extent of an entry of a block mapping, in 1-based lines:
+// head is its first line (the first of the comment lines directly above the
+// key, which belong to it), key the key's line and last the last line of its
+// value. A comment directly above an entry, with no blank line between and
+// indented at least as deep as the key, documents that entry: removing the
+// entry removes it, replacing the entry keeps it.
+type blockLines struct{ head, key, last int }
+
+// blockEntry finds the lines of the entry whose key is k and value v.
+func (s *source) blockEntry(k, v *yaml.Node) blockLines {
+	col := k.Column - 1
+	// An indentless sequence puts its dashes at the key's column.
+	indentless := v != nil && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && v.Column == k.Column
+	b := blockLines{head: k.Line, key: k.Line, last: k.Line}
+	for l := k.Line + 1; l <= s.lineCount(); l++ {
+		kind, ind := s.classify(l)
+		if kind == blankLine {
+			continue
+		}
+		if kind == commentLine {
+			if ind > col {
+				b.last = l
+			}
+			continue
+		}
+		if ind > col || ind == col && indentless && isDash(s.text(l)[ind:]) {
+			b.last = l
+			continue
+		}
+		break
+	}
+	if !s.firstOnLine(k) {
+		return b
+	}
+	for l := k.Line - 1; l >= 1; l-- {
+		kind, ind := s.classify(l)
+		if kind != commentLine || ind < col {
+			break
+		}
+		b.head = l
+	}
+	return b
+}
+
+// blockItem finds the lines of an item of a block sequence: from its dash
+// to the last line of its value. It returns the dash's column (0-based).
+func (s *source) blockItem(item *yaml.Node) (blockLines, int) {
+	t := s.text(item.Line)
+	dash := bytes.LastIndexByte(t[:min(len(t), s.off(item)-s.start(item.Line))], '-')
+	if dash < 0 {
+		dash = max(item.Column-3, 0)
+	}
+	b := blockLines{head: item.Line, key: item.Line, last: item.Line}
+	for l := item.Line + 1; l <= s.lineCount(); l++ {
+		kind, ind := s.classify(l)
+		if kind == blankLine {
+			continue
+		}
+		if kind == commentLine {
+			if ind > dash {
+				b.last = l
+			}
+			continue
+		}
+		if ind > dash {
+			b.last = l
+			continue
+		}
+		break
+	}
+	return b, dash
+}
+
+func isDash(t []byte) bool { return len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\r') }
+
+// firstOnLine reports whether only spaces precede a node on its line.
+func (s *source) firstOnLine(n *yaml.Node) bool {
+	return len(bytes.Trim(s.src[s.start(n.Line):s.off(n)], " ")) == 0
+}
+
+// indentOf is the leading whitespace of a line.
+func (s *source) indentOf(line int) string {
+	t := s.text(line)
+	return string(t[:len(t)-len(bytes.TrimLeft(t, " \t"))])
+}
+
+// jsonEnd is the offset just past the JSON value that starts at off.
+func (s *source) jsonEnd(off int) int {
+	src := s.src
+	depth := 0
+	for i := off; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+			if depth < 0 {
+				return i
+			}
+		case ',', ' ', '\t', '\r', '\n':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(src)
+}

@@ -1,0 +1,284 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Style is how a template file is written, detected from the file so that the
+// text an edit adds reads like the rest of it.
+type Style struct {
+	Format Format
+	// Indent is the YAML indentation width in spaces.
+	Indent int
+	// IndentlessSeq puts a sequence's dashes at the column of its key.
+	IndentlessSeq bool
+	// LongForm writes intrinsics as Fn:: mappings instead of short tags.
+	LongForm bool
+	// Newline is "\n" or "\r\n".
+	Newline string
+	// JSONIndent is one level of JSON indentation.
+	JSONIndent string
+	// FinalNewline says whether the file ends with a line ending.
+	FinalNewline bool
+	// Spaced says whether the resources are separated by blank lines.
+	Spaced bool
+}
+
+// DetectStyle reads the style of a template: for each choice, what the file
+// mostly does.
+func DetectStyle(t *Template) Style {
+	st := Style{Format: t.Format, Indent: 2, Newline: "\n", JSONIndent: "  "}
+	s := newSource(t.Src)
+	if i := bytes.IndexByte(t.Src, '\n'); i > 0 && t.Src[i-1] == '\r' {
+		st.Newline = "\r\n"
+	}
+	st.FinalNewline = len(t.Src) > 0 && t.Src[len(t.Src)-1] == '\n'
+	indents := map[int]int{}
+	var short, long, indentless, indented int
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
+			short++
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				if k.Value == "Ref" || strings.HasPrefix(k.Value, "Fn::") {
+					long++
+				}
+				if v.Style&yaml.FlowStyle != 0 || n.Style&yaml.FlowStyle != 0 {
+					continue
+				}
+				switch {
+				case v.Kind == yaml.MappingNode && len(v.Content) > 0 && v.Line > k.Line:
+					indents[v.Column-k.Column]++
+				case v.Kind == yaml.SequenceNode && len(v.Content) > 0 && v.Line > k.Line:
+					if v.Column == k.Column {
+						indentless++
+					} else {
+						indented++
+					}
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(t.Root)
+	best := 0
+	for w, c := range indents {
+		if w > 0 && (c > best || c == best && w < st.Indent) {
+			st.Indent, best = w, c
+		}
+	}
+	st.IndentlessSeq = indentless > indented
+	st.LongForm = long > short
+	if t.Format == JSON && len(t.Root.Content) > 0 && s.firstOnLine(t.Root.Content[0]) {
+		st.JSONIndent = s.indentOf(t.Root.Content[0].Line)
+	}
+	if res := Get(t.Root, "Resources"); res != nil && len(res.Content) >= 4 && res.Style&yaml.FlowStyle == 0 {
+		k := res.Content[2]
+		b := s.blockEntry(k, res.Content[3])
+		kind, _ := s.classify(b.head - 1)
+		st.Spaced = kind == blankLine
+	}
+	return st
+}
+
+// yamlEntry renders key: value as block YAML lines indented by indent spaces,
+// each line ending with the file's line ending.
+func (st Style) yamlEntry(key string, v *yaml.Node, indent int) string {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, st.form(v)}}
+	return st.yamlLines(m, indent)
+}
+
+// yamlItem renders a sequence item, its dash at column dash.
+func (st Style) yamlItem(v *yaml.Node, dash int) string {
+	return st.yamlLines(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{st.form(v)}}, dash)
+}
+
+func (st Style) yamlLines(n *yaml.Node, indent int) string {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(st.Indent)
+	if st.IndentlessSeq {
+		enc.CompactSeqIndent()
+	}
+	// Encoding a node tree built from yaml.Node values cannot fail.
+	_ = enc.Encode(n)
+	_ = enc.Close()
+	pad := strings.Repeat(" ", indent)
+	var out strings.Builder
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		if line != "\n" {
+			out.WriteString(pad)
+		}
+		out.WriteString(strings.TrimSuffix(line, "\n"))
+		out.WriteString(st.Newline)
+	}
+	return out.String()
+}
+
+// form writes intrinsics the way the file does.
+func (st Style) form(n *yaml.Node) *yaml.Node {
+	if st.Format == JSON || st.LongForm {
+		return longForm(n)
+	}
+	return shortForm(n)
+}
+
+// jsonValue renders a value as JSON whose lines after the first start with
+// prefix (the indentation of the line the value starts on).
+func (st Style) jsonValue(n *yaml.Node, prefix string) string {
+	var b strings.Builder
+	writeJSON(&b, longForm(n), prefix, st.JSONIndent, st.Newline)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, n *yaml.Node, prefix, unit, nl string) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	inner := prefix + unit
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{")
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(nl + inner)
+			b.WriteString(jsonString(n.Content[i].Value))
+			b.WriteString(": ")
+			writeJSON(b, n.Content[i+1], inner, unit, nl)
+		}
+		b.WriteString(nl + prefix + "}")
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[")
+		for i, c := range n.Content {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(nl + inner)
+			writeJSON(b, c, inner, unit, nl)
+		}
+		b.WriteString(nl + prefix + "]")
+	default:
+		b.WriteString(jsonScalar(n))
+	}
+}
+
+func jsonScalar(n *yaml.Node) string {
+	switch n.ShortTag() {
+	case "!!null":
+		return "null"
+	case "!!bool":
+		var v bool
+		if n.Decode(&v) == nil {
+			if v {
+				return "true"
+			}
+			return "false"
+		}
+	case "!!int", "!!float":
+		if json.Valid([]byte(n.Value)) {
+			return n.Value
+		}
+	}
+	return jsonString(n.Value)
+}
+
+func jsonString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// longForm returns a copy of n with every short-form intrinsic (!Ref X) in
+// the long mapping form ({Ref: X}, {Fn::GetAtt: [X, Arn]}).
+func longForm(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
+		key := "Fn::" + name
+		if name == "Ref" || name == "Condition" {
+			key = name
+		}
+		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
+			if id, attr, ok := strings.Cut(arg.Value, "."); ok {
+				arg = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
+					{Kind: yaml.ScalarNode, Tag: "!!str", Value: id}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: attr}}}
+			}
+		}
+		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, longForm(arg)}}
+	}
+	c := *n
+	c.Style &^= yaml.FlowStyle
+	if n.Kind == yaml.AliasNode {
+		return longForm(n.Alias)
+	}
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = longForm(k)
+	}
+	return &c
+}
+
+// shortForm returns a copy of n with every long-form intrinsic that has a
+// short tag written with the tag.
+func shortForm(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		return shortForm(n.Alias)
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Style&yaml.TaggedStyle == 0 {
+		if name, arg, ok := Intrinsic(n); ok && shortTags["!"+name] {
+			a := shortForm(arg)
+			if name == "GetAtt" && a.Kind == yaml.SequenceNode && len(a.Content) == 2 &&
+				a.Content[0].Kind == yaml.ScalarNode && a.Content[1].Kind == yaml.ScalarNode {
+				a = &yaml.Node{Kind: yaml.ScalarNode, Value: a.Content[0].Value + "." + a.Content[1].Value}
+			}
+			c := *a
+			c.Tag, c.Style = "!"+name, c.Style|yaml.TaggedStyle
+			// A nested short form cannot carry a second tag on the same node.
+			if a.Style&yaml.TaggedStyle == 0 {
+				return &c
+			}
+			return n
+		}
+	}
+	c := *n
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = shortForm(k)
+	}
+	return &c
+}
