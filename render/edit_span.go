@@ -164,7 +164,9 @@ func (s *source) blockItem(item *yaml.Node) (blockLines, int) {
 	return b, dash
 }
 
-func isDash(t []byte) bool { return len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\r') }
+func isDash(t []byte) bool {
+	return len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\r')
+}
 
 // firstOnLine reports whether only spaces precede a node on its line.
 func (s *source) firstOnLine(n *yaml.Node) bool {

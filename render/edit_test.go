@@ -296,7 +296,9 @@ func TestEditEveryResource(t *testing.T) {
 				ops := map[string]func(e *Edit) error{
 					"remove":  func(e *Edit) error { return e.Remove(SectionResources, r.ID) },
 					"replace": func(e *Edit) error { return e.Replace(SectionResources, r.ID, r.Node) },
-					"set":     func(e *Edit) error { return e.Set(SectionResources, r.ID, []string{"Properties", "WsdesignProbe"}, node(t, "x")) },
+					"set": func(e *Edit) error {
+						return e.Set(SectionResources, r.ID, []string{"Properties", "WsdesignProbe"}, node(t, "x"))
+					},
 				}
 				for name, op := range ops {
 					e := NewEdit(tpl)
