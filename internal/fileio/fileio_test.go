@@ -1,0 +1,84 @@
+package fileio
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFileKeepsModeAndReplaces(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("new"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "new" {
+		t.Errorf("contents %q, want new", got)
+	}
+	fi, _ := os.Stat(path)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if _, err := os.Stat(path + "~"); !os.IsNotExist(err) {
+		t.Errorf("backup written without Backup: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteFileBackup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("new"), Options{Backup: true}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path + "~")
+	if string(got) != "old" {
+		t.Errorf("backup %q, want old", got)
+	}
+	if fi, _ := os.Stat(path + "~"); fi.Mode().Perm() != 0o640 {
+		t.Errorf("backup mode %v, want the file's 0640", fi.Mode().Perm())
+	}
+}
+
+func TestWriteFileThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real", "template.yaml")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "template.yaml")
+	if err := os.Symlink(filepath.Join("real", "template.yaml"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the symlink was replaced by a file")
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("target %q, want new", got)
+	}
+}
+
+func TestWriteFileNew(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := WriteFile(path, []byte("x"), Options{Backup: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "x" {
+		t.Errorf("contents %q", got)
+	}
+}
