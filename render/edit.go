@@ -45,6 +45,9 @@ type Edit struct {
 	anchors map[entryRef]int
 	// created holds entries of sections the template does not have yet.
 	created map[string][]createdEntry
+	// topLevel holds new top-level keys that are not sections of entries
+	// (Transform).
+	topLevel map[string]*yaml.Node
 }
 
 type entryRef struct{ section, id string }
@@ -63,7 +66,7 @@ type splice struct {
 // NewEdit starts an edit of t.
 func NewEdit(t *Template) *Edit {
 	return &Edit{t: t, s: newSource(t.Src), style: DetectStyle(t),
-		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}}
+		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}}
 }
 
 // Style is the detected style new text follows.
@@ -82,7 +85,17 @@ func (e *Edit) Touched() map[string][]string {
 }
 
 // Empty reports whether the edit changes nothing.
-func (e *Edit) Empty() bool { return len(e.want) == 0 }
+func (e *Edit) Empty() bool { return len(e.want) == 0 && len(e.topLevel) == 0 }
+
+// AddTopLevel adds a top-level key that the template does not have, such as
+// Transform, in its usual place.
+func (e *Edit) AddTopLevel(key string, value *yaml.Node) error {
+	if Get(e.t.Root, key) != nil || e.topLevel[key] != nil {
+		return fmt.Errorf("%w: the template already has %s", ErrEdit, key)
+	}
+	e.topLevel[key] = value
+	return nil
+}
 
 func (e *Edit) failf(n *yaml.Node, format string, args ...any) error {
 	return fmt.Errorf("%w: %w", ErrEdit, e.t.Errorf(n, format, args...))
@@ -525,13 +538,15 @@ func (e *Edit) Apply() ([]byte, error) {
 // createSections records the text of the sections the edit creates.
 func (e *Edit) createSections() error {
 	for _, section := range sectionOrder {
-		entries := e.created[section]
-		if len(entries) == 0 {
-			continue
+		m := e.topLevel[section]
+		if entries := e.created[section]; len(entries) > 0 {
+			m = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			for _, c := range entries {
+				m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: c.id}, c.node)
+			}
 		}
-		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-		for _, c := range entries {
-			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: c.id}, c.node)
+		if m == nil {
+			continue
 		}
 		root := e.t.Root
 		if i := e.rootIndex(section); i >= 0 {

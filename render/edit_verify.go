@@ -39,8 +39,19 @@ func (e *Edit) verify(out []byte) error {
 			return err
 		}
 	}
+	for key := range e.topLevel {
+		if Get(root2, key) == nil {
+			return fmt.Errorf("%w: %s was not added", ErrEdit, key)
+		}
+	}
 	for i := 0; i+1 < len(root2.Content); i += 2 {
 		key := root2.Content[i].Value
+		if v, ok := e.topLevel[key]; ok && !seen[key] {
+			if !Same(v, root2.Content[i+1]) {
+				return fmt.Errorf("%w: %s does not read back as intended", ErrEdit, key)
+			}
+			continue
+		}
 		if !seen[key] {
 			if err := e.verifySection(key, nil, root2.Content[i+1]); err != nil {
 				return err
