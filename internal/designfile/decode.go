@@ -98,6 +98,11 @@ func Decode(path string, src []byte, r Resolver) (*File, error) {
 			}
 		}
 	}
+	if n := fields["runtime"]; n != nil {
+		if err := ValidateRuntime(r.Runtime); err != nil {
+			return nil, fail(n, "runtime: %v", err)
+		}
+	}
 	if n := fields["authorizer"]; n != nil {
 		if des.Authorizer, err = d.authorizer(n, r); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package designfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wsdesign/wsdesign/model"
@@ -87,4 +88,13 @@ func (r Resolver) ParseEndpoint(s string) (model.Endpoint, error) {
 	e.Route = route
 	e.Handler = r.Link(handler)
 	return e, nil
+}
+
+// ValidateRuntime checks the runtime of new functions: one of model.Runtimes,
+// whose handler file names wsdesign knows.
+func ValidateRuntime(rt string) error {
+	if !slices.Contains(model.Runtimes, rt) {
+		return fmt.Errorf("%q is not offered; use one of %s", rt, strings.Join(model.Runtimes, ", "))
+	}
+	return nil
 }
