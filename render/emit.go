@@ -439,6 +439,14 @@ func unique(f Fragment) error {
 	return nil
 }
 
+// Description is the template Description of a new template holding d.
+func Description(d model.Design) string {
+	if d.Description != "" {
+		return d.Description
+	}
+	return "WebSocket API " + d.Name
+}
+
 // NewTemplate is a whole template holding one fragment, its sections in the
 // canonical order.
 func NewTemplate(f Fragment, description string) *yaml.Node {

@@ -214,11 +214,7 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 	if err != nil {
 		return usageErrorf("%w", err)
 	}
-	description := d.Description
-	if description == "" {
-		description = "WebSocket API " + d.Name
-	}
-	out, err := render.Encode(render.NewTemplate(frag, description), render.OutputFormat(path, o.json), render.DefaultIndent)
+	out, err := render.Encode(render.NewTemplate(frag, render.Description(d)), render.OutputFormat(path, o.json), render.DefaultIndent)
 	if err != nil {
 		return err
 	}

@@ -184,3 +184,38 @@ func TestNewDesignFromStdin(t *testing.T) {
 		t.Errorf("unexpected template:\n%s", out.String())
 	}
 }
+
+// TestNewWritesTheGolden ties the command to the renderer's goldens: new
+// with a design file writes exactly the golden of that design.
+func TestNewWritesTheGolden(t *testing.T) {
+	for _, tt := range []struct{ design, golden string }{
+		{"chat.json", "chat.yaml.golden"},
+		{"cfn.yaml", "cfn.yaml.golden"},
+		{"json-output.yaml", "json-output.json.golden"},
+	} {
+		t.Run(tt.design, func(t *testing.T) {
+			testdata, err := filepath.Abs(filepath.Join("..", "..", "render", "testdata"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(testdata, "golden", tt.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"--design", filepath.Join(testdata, "designs", tt.design), "--stdout"}
+			if strings.HasPrefix(tt.design, "cfn") {
+				args = append(args, "--format", "cfn")
+			}
+			if strings.Contains(tt.golden, ".json.") {
+				args = append(args, "--json")
+			}
+			stdout, stderr, code := runNew(t, t.TempDir(), args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if stdout != string(want) {
+				t.Errorf("new wrote:\n%s\nthe golden holds:\n%s", stdout, want)
+			}
+		})
+	}
+}
