@@ -27,6 +27,9 @@ func Execute(info BuildInfo) int {
 			if errors.As(err, &e) && e.err == nil {
 				return // the command already said everything
 			}
+			// Errors often start with a file path (file:line:col: …), which
+			// fang's default style would capitalise.
+			styles.ErrorText = styles.ErrorText.UnsetTransform()
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
@@ -47,6 +50,7 @@ func newRoot(info BuildInfo) *cobra.Command {
 	root.SetErr(os.Stderr)
 	root.AddCommand(
 		newVersionCmd(info),
+		newInspectCmd(),
 	)
 	return root
 }
