@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -45,11 +44,7 @@ func newInspectCmd() *cobra.Command {
 // importFile reads, parses and imports a template. Every failure is bad
 // input (exit 2); a template error carries file:line:col.
 func importFile(path string) (*render.Template, []render.API, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, withCode(ExitUsage, err)
-	}
-	t, err := render.Parse(path, src)
+	t, err := render.Load(path)
 	if err != nil {
 		return nil, nil, withCode(ExitUsage, err)
 	}
