@@ -46,7 +46,6 @@ const SAMTransform = "AWS::Serverless-2016-10-31"
 // URL that handler functions post messages to.
 const CallbackEnv = "CALLBACK_URL"
 
-
 // ResourceType is the CloudFormation type of the resource a logical ID of
 // the plan names, in a flavor.
 func ResourceType(r model.Role, f Flavor) string {

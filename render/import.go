@@ -9,7 +9,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-
 // Deployment says how an API's routes go live, as ws-check --design reports it.
 const (
 	// DeployAuto: a stage has AutoDeploy (SAM-native APIs always do).
