@@ -352,10 +352,6 @@ func (e *Edit) Append(section, id string, path []string, item *yaml.Node) error 
 	})
 }
 
-func seq(items ...*yaml.Node) *yaml.Node {
-	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: items}
-}
-
 // change records a change at path in an entry: value computes the new value
 // from the parent mapping and the key's index there (-1 when absent); a nil
 // value removes the key.

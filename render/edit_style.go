@@ -131,7 +131,7 @@ func (st Style) yamlLines(n *yaml.Node, indent int) string {
 // form writes intrinsics the way the file does.
 func (st Style) form(n *yaml.Node) *yaml.Node {
 	if st.Format == JSON || st.LongForm {
-		return longForm(n)
+		return LongForm(n)
 	}
 	return shortForm(n)
 }
@@ -139,73 +139,23 @@ func (st Style) form(n *yaml.Node) *yaml.Node {
 // jsonValue renders a value as JSON whose lines after the first start with
 // prefix (the indentation of the line the value starts on).
 func (st Style) jsonValue(n *yaml.Node, prefix string) string {
-	var b strings.Builder
-	writeJSON(&b, longForm(n), prefix, st.JSONIndent, st.Newline)
-	return b.String()
-}
-
-func writeJSON(b *strings.Builder, n *yaml.Node, prefix, unit, nl string) {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+	// Encoding a node tree built from yaml.Node values cannot fail.
+	tabs := strings.Trim(st.JSONIndent, "\t") == ""
+	width := len(st.JSONIndent)
+	b, _ := Encode(n, JSON, width)
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	for i, l := range lines {
+		if tabs {
+			// Encode indents with spaces; a tab-indented file gets tabs.
+			rest := strings.TrimLeft(l, " ")
+			l = strings.Repeat("\t", len(l)-len(rest)) + rest
+		}
+		if i > 0 {
+			l = prefix + l
+		}
+		lines[i] = l
 	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		n = n.Content[0]
-	}
-	inner := prefix + unit
-	switch n.Kind {
-	case yaml.MappingNode:
-		if len(n.Content) == 0 {
-			b.WriteString("{}")
-			return
-		}
-		b.WriteString("{")
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString(nl + inner)
-			b.WriteString(jsonString(n.Content[i].Value))
-			b.WriteString(": ")
-			writeJSON(b, n.Content[i+1], inner, unit, nl)
-		}
-		b.WriteString(nl + prefix + "}")
-	case yaml.SequenceNode:
-		if len(n.Content) == 0 {
-			b.WriteString("[]")
-			return
-		}
-		b.WriteString("[")
-		for i, c := range n.Content {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString(nl + inner)
-			writeJSON(b, c, inner, unit, nl)
-		}
-		b.WriteString(nl + prefix + "]")
-	default:
-		b.WriteString(jsonScalar(n))
-	}
-}
-
-func jsonScalar(n *yaml.Node) string {
-	switch n.ShortTag() {
-	case "!!null":
-		return "null"
-	case "!!bool":
-		var v bool
-		if n.Decode(&v) == nil {
-			if v {
-				return "true"
-			}
-			return "false"
-		}
-	case "!!int", "!!float":
-		if json.Valid([]byte(n.Value)) {
-			return n.Value
-		}
-	}
-	return jsonString(n.Value)
+	return strings.Join(lines, st.Newline)
 }
 
 func jsonString(s string) string {
@@ -214,39 +164,6 @@ func jsonString(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// longForm returns a copy of n with every short-form intrinsic (!Ref X) in
-// the long mapping form ({Ref: X}, {Fn::GetAtt: [X, Arn]}).
-func longForm(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
-		key := "Fn::" + name
-		if name == "Ref" || name == "Condition" {
-			key = name
-		}
-		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
-			if id, attr, ok := strings.Cut(arg.Value, "."); ok {
-				arg = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
-					{Kind: yaml.ScalarNode, Tag: "!!str", Value: id}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: attr}}}
-			}
-		}
-		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, longForm(arg)}}
-	}
-	c := *n
-	c.Style &^= yaml.FlowStyle
-	if n.Kind == yaml.AliasNode {
-		return longForm(n.Alias)
-	}
-	c.Anchor = ""
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, k := range n.Content {
-		c.Content[i] = longForm(k)
-	}
-	return &c
 }
 
 // shortForm returns a copy of n with every long-form intrinsic that has a

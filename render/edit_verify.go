@@ -153,7 +153,7 @@ func deref(n *yaml.Node) *yaml.Node {
 
 // canonical is the long form of a value with Fn::GetAtt always a list.
 func canonical(n *yaml.Node) *yaml.Node {
-	n = longForm(n)
+	n = LongForm(n)
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n == nil {

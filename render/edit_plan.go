@@ -1,0 +1,746 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// EditOptions are the choices of an edit that the design does not hold.
+type EditOptions struct {
+	// Flavor is the format of the functions an edit creates.
+	Flavor Flavor
+	// Grant consents to adding what existing functions linked to the API
+	// need to post to clients (a policy statement and the callback URL
+	// variable). Without it those needs are only reported.
+	Grant bool
+}
+
+// Change is what an edit of one API does, for the review.
+type Change struct {
+	// Fragment is the emitted design, with the plan of every logical ID.
+	Fragment Fragment
+	// Needs are the needs of existing functions newly linked to the API that
+	// the edit does not meet: all of them without Grant, else those it
+	// cannot (a function whose role is not in the template).
+	Needs   []FunctionNeed
+	Granted bool
+}
+
+// templateFunctions maps the template's functions to their types.
+func templateFunctions(t *Template) map[string]string {
+	out := map[string]string{}
+	for _, f := range Functions(t) {
+		out[f.ID] = f.Type
+	}
+	return out
+}
+
+// AddAPI records a new API in the template: its parameters, its resources at
+// the end of Resources, its outputs, and the SAM transform when it needs one.
+func (e *Edit) AddAPI(d model.Design, opt EditOptions) (Change, error) {
+	frag, err := Build(d, Options{Flavor: opt.Flavor, Taken: e.t.Taken(), Existing: templateFunctions(e.t)})
+	if err != nil {
+		return Change{}, err
+	}
+	ch := Change{Fragment: frag, Granted: opt.Grant}
+	taken := e.t.Taken()
+	for _, p := range frag.Parameters {
+		if !taken(p.ID) {
+			if err := e.Add(SectionParameters, p.ID, p.Node, ""); err != nil {
+				return Change{}, err
+			}
+		}
+	}
+	after := ""
+	for _, r := range frag.Resources {
+		if err := e.Add(SectionResources, r.ID, r.Node, after); err != nil {
+			return Change{}, err
+		}
+		after = r.ID
+	}
+	for _, o := range frag.Outputs {
+		if _, exists := e.current(SectionOutputs, o.ID); !exists {
+			if err := e.Add(SectionOutputs, o.ID, o.Node, ""); err != nil {
+				return Change{}, err
+			}
+		}
+	}
+	if frag.Transform {
+		if err := e.ensureTransform(); err != nil {
+			return Change{}, err
+		}
+	}
+	ch.Needs = frag.Needs
+	if opt.Grant {
+		if ch.Needs, err = e.grant(frag.Needs); err != nil {
+			return Change{}, err
+		}
+	}
+	return ch, nil
+}
+
+// samTransform is the transform SAM resources need.
+const samTransform = "AWS::Serverless-2016-10-31"
+
+// typeIntegrationResponse is the response of a non-proxy integration, which
+// goes when its integration goes.
+const typeIntegrationResponse = "AWS::ApiGatewayV2::IntegrationResponse"
+
+// TemplateFlavor is the flavor new functions take in an existing template:
+// SAM when it has the SAM transform, plain CloudFormation otherwise.
+func TemplateFlavor(t *Template) Flavor {
+	tr := Get(t.Root, "Transform")
+	if tr == nil {
+		return CFN
+	}
+	if tr.Value == samTransform {
+		return SAM
+	}
+	for _, c := range tr.Content {
+		if c.Value == samTransform {
+			return SAM
+		}
+	}
+	return CFN
+}
+
+// ensureTransform adds the SAM transform to a template that has none.
+func (e *Edit) ensureTransform() error {
+	tr := Get(e.t.Root, "Transform")
+	switch {
+	case tr == nil:
+		return e.AddTopLevel("Transform", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: samTransform})
+	case tr.Kind == yaml.ScalarNode && tr.Value == samTransform:
+		return nil
+	case tr.Kind == yaml.SequenceNode:
+		for _, c := range tr.Content {
+			if c.Value == samTransform {
+				return nil
+			}
+		}
+	}
+	return e.failf(tr, "the new API needs the transform %s; add it to Transform", samTransform)
+}
+
+// grant gives existing functions what they need to post to clients: the
+// ManageConnections statement (in the Policies of a SAM function, or in a
+// policy of the IAM role of a Lambda function when that role is in the
+// template) and the callback URL variable. A need already met is skipped.
+// It returns the needs it cannot meet, for the user to see.
+func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
+	for _, n := range needs {
+		fn, ok := e.t.Resource(n.FunctionID)
+		if !ok {
+			unmet = append(unmet, n)
+			continue
+		}
+		policyOwner, path, item := n.FunctionID, []string{"Properties", "Policies"}, statementDoc(n.Statement)
+		if fn.Type != TypeServerlessFunc {
+			role, ok := e.roleOf(fn)
+			if !ok {
+				unmet = append(unmet, n)
+				continue
+			}
+			policyOwner, item = role.ID, newMapping().
+				set("PolicyName", str("ManageConnections")).
+				set("PolicyDocument", statementDoc(n.Statement)).node
+			if hasStatement(role.Prop("Policies"), n.Statement) {
+				item = nil
+			}
+		} else if hasStatement(fn.Prop("Policies"), n.Statement) {
+			item = nil
+		}
+		if Get(Get(fn.Prop("Environment"), "Variables"), n.EnvName) == nil {
+			if err := e.Set(SectionResources, n.FunctionID, []string{"Properties", "Environment", "Variables", n.EnvName}, n.EnvValue); err != nil {
+				return nil, err
+			}
+		}
+		if item != nil {
+			if err := e.Append(SectionResources, policyOwner, path, item); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return unmet, nil
+}
+
+// statementDoc is an IAM policy document holding one statement.
+func statementDoc(stmt *yaml.Node) *yaml.Node {
+	return newMapping().set("Version", str(iamPolicyVersion)).set("Statement", seq(stmt)).node
+}
+
+// roleOf finds the IAM role of a Lambda function among the template's
+// resources.
+func (e *Edit) roleOf(fn Resource) (Resource, bool) {
+	for _, id := range Refs(fn.Prop("Role")) {
+		if r, ok := e.t.Resource(id); ok && r.Type == TypeIAMRole {
+			return r, true
+		}
+	}
+	return Resource{}, false
+}
+
+// hasStatement reports whether a Policies value holds the statement.
+func hasStatement(policies, stmt *yaml.Node) bool {
+	if policies == nil {
+		return false
+	}
+	for _, p := range policies.Content {
+		if doc := Get(p, "PolicyDocument"); doc != nil {
+			p = doc
+		}
+		if st := Get(p, "Statement"); st != nil {
+			for _, s := range st.Content {
+				if Same(s, stmt) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// EditAPI records the changes that turn the imported API a into the design
+// d, resource by resource: only what the design changes is touched, and each
+// touched resource keeps every property wsdesign does not manage.
+//
+//   - A new endpoint adds its route (and route response when 2-way) and, when
+//     its function has none yet, an integration and a permission.
+//   - A removed endpoint removes its route and route responses, and its
+//     integration and permissions when no remaining route of the API uses
+//     them; never a function. DependsOn lists that name a removed resource
+//     lose that name.
+//   - A changed mode sets or removes RouteResponseSelectionExpression and
+//     adds or removes the route response; a relinked handler sets Target.
+//   - Name, route selector, description and stage name set one property.
+//   - An added or removed authorizer adds or removes the authorizer and its
+//     permission and sets AuthorizationType (and AuthorizerId) on $connect.
+//
+// Templates that give each route its own integration (no integration of the
+// API serves two routes) keep that shape: a new or relinked route gets an
+// integration of its own. The same holds for permissions.
+func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
+	if a.SAM {
+		return Change{}, fmt.Errorf("%w: %s is a SAM AWS::Serverless::WebSocketApi; wsdesign edits its raw AWS::ApiGatewayV2 APIs only", ErrEdit, a.Resource.ID)
+	}
+	old := a.Design
+	mine := map[string]bool{}
+	for _, id := range a.Resources {
+		mine[id] = true
+	}
+	taken := e.t.Taken()
+	pinned := clonePinned(a.Pinned)
+	perRouteIntegration, perRoutePermission := routeShape(a)
+	for _, ep := range d.Endpoints {
+		if o, had := old.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
+			if perRouteIntegration {
+				delete(pinned.Integrations, ep.Handler.Key())
+			}
+			if perRoutePermission {
+				delete(pinned.Permissions, ep.Handler.Key())
+			}
+		}
+	}
+	others := func(id string) bool { return taken(id) && !mine[id] }
+	bd, standIn, err := Buildable(old, d, others)
+	if err != nil {
+		return Change{}, err
+	}
+	frag, err := Build(bd, Options{
+		Flavor:   opt.Flavor,
+		Taken:    others,
+		Pinned:   &pinned,
+		Existing: templateFunctions(e.t),
+	})
+	if err != nil {
+		return Change{}, err
+	}
+	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}, anchor: lastOf(a.Resources)}
+	for _, r := range frag.Resources {
+		p.nodes[r.ID] = r.Node
+	}
+	ch := Change{Fragment: frag, Granted: opt.Grant}
+	api := a.Resource.ID
+
+	// API properties.
+	if d.Name != old.Name {
+		if err := p.setFromFrag(api, "Name"); err != nil {
+			return Change{}, err
+		}
+	}
+	if d.RouteSelector != old.RouteSelector {
+		if err := p.setFromFrag(api, "RouteSelectionExpression"); err != nil {
+			return Change{}, err
+		}
+	}
+	if d.Description != old.Description {
+		if err := p.setFromFrag(api, "Description"); err != nil {
+			return Change{}, err
+		}
+	}
+	if d.Stage != old.Stage {
+		if len(a.Stages) > 0 && a.Stages[0].ID != "" {
+			if err := e.Set(SectionResources, a.Stages[0].ID, []string{"Properties", "StageName"}, str(d.Stage)); err != nil {
+				return Change{}, err
+			}
+		} else if err := p.add(frag.Plan.Stage.Value); err != nil {
+			return Change{}, err
+		}
+	}
+
+	// Endpoints.
+	newLinks := map[string]bool{}
+	for i, ep := range d.Endpoints {
+		if ep.Foreign != "" {
+			continue
+		}
+		ids := frag.Plan.Routes[i]
+		r, had := a.route(ep.Route)
+		o, _ := old.Endpoint(ep.Route)
+		if !had {
+			if err := p.add(ids.Route.Value, ids.RouteResponse.Value); err != nil {
+				return Change{}, err
+			}
+			if err := p.addHandler(ep.Handler); err != nil {
+				return Change{}, err
+			}
+			newLinks[ep.Handler.Key()] = true
+			continue
+		}
+		if r.Foreign() {
+			continue
+		}
+		if ep.Mode != o.Mode {
+			if ep.Mode == model.TwoWay {
+				if err := p.setFromFrag(r.ID, "RouteResponseSelectionExpression"); err != nil {
+					return Change{}, err
+				}
+				if len(r.RouteResponseIDs) == 0 {
+					if err := p.add(ids.RouteResponse.Value); err != nil {
+						return Change{}, err
+					}
+				}
+			} else {
+				if err := e.Unset(SectionResources, r.ID, []string{"Properties", "RouteResponseSelectionExpression"}); err != nil {
+					return Change{}, err
+				}
+				p.remove(r.RouteResponseIDs...)
+			}
+		}
+		if ep.Handler.Key() != o.Handler.Key() {
+			if err := p.setFromFrag(r.ID, "Target"); err != nil {
+				return Change{}, err
+			}
+			if err := p.addHandler(ep.Handler); err != nil {
+				return Change{}, err
+			}
+			newLinks[ep.Handler.Key()] = true
+		}
+		if ep.Route == model.RouteConnect && (d.Authorizer == nil) != (old.Authorizer == nil) {
+			if err := p.setFromFrag(r.ID, "AuthorizationType"); err != nil {
+				return Change{}, err
+			}
+			if err := p.setFromFrag(r.ID, "AuthorizerId"); err != nil {
+				return Change{}, err
+			}
+		}
+	}
+	for _, r := range a.Routes {
+		if _, kept := d.Endpoint(r.Key); !kept {
+			p.remove(r.ID)
+			p.remove(r.RouteResponseIDs...)
+		}
+	}
+
+	// Authorizer.
+	switch {
+	case d.Authorizer != nil && old.Authorizer == nil:
+		if err := p.add(frag.Plan.Authorizer.Value, frag.Plan.AuthorizerPermission.Value); err != nil {
+			return Change{}, err
+		}
+	case d.Authorizer == nil && old.Authorizer != nil:
+		p.remove(a.Pinned.Authorizer)
+	case d.Authorizer != nil && !sameAuthorizer(*d.Authorizer, *old.Authorizer):
+		id := a.Pinned.Authorizer
+		if err := p.setFromFrag(id, "AuthorizerUri"); err != nil {
+			return Change{}, err
+		}
+		if err := p.setFromFrag(id, "IdentitySource"); err != nil {
+			return Change{}, err
+		}
+		if d.Authorizer.Handler.Key() != old.Authorizer.Handler.Key() {
+			if err := p.add(frag.Plan.AuthorizerPermission.Value); err != nil {
+				return Change{}, err
+			}
+		}
+	}
+
+	// New functions, and the parameters of functions given by ARN.
+	for _, f := range frag.Plan.Functions {
+		if err := p.add(f.ID.Value, f.Role.Value); err != nil {
+			return Change{}, err
+		}
+	}
+	for _, prm := range frag.Parameters {
+		if !taken(prm.ID) {
+			if err := e.Add(SectionParameters, prm.ID, prm.Node, ""); err != nil {
+				return Change{}, err
+			}
+		}
+	}
+	if len(frag.Plan.Functions) > 0 && frag.Transform {
+		if err := e.ensureTransform(); err != nil {
+			return Change{}, err
+		}
+	}
+
+	// Integrations and permissions no remaining route or authorizer uses.
+	if err := p.dropUnused(d); err != nil {
+		return Change{}, err
+	}
+	if err := p.dropDependsOn(); err != nil {
+		return Change{}, err
+	}
+	for _, n := range frag.Needs {
+		if newLinks[n.FunctionID] {
+			ch.Needs = append(ch.Needs, n)
+		}
+	}
+	// A stage that is not a literal name (a parameter) has no place in the
+	// statement and the URL wsdesign writes; the user adds them.
+	if opt.Grant && !standIn[model.FieldStage] {
+		if ch.Needs, err = e.grant(ch.Needs); err != nil {
+			return Change{}, err
+		}
+	}
+	return ch, nil
+}
+
+// Buildable returns the design d with stand-ins for the parts that are
+// invalid as the template already has them and that the edit leaves as they
+// were (old): a stage given by parameter, a $connect route with a route
+// response, an authorizer whose function is outside the template. The
+// emitter builds only valid designs, and the edit writes only the parts
+// that change, so the stand-ins never reach the file. standIn names the
+// fields replaced. Problems in the parts that change are returned as an
+// error.
+func Buildable(old, d model.Design, taken func(string) bool) (model.Design, map[string]bool, error) {
+	b := d
+	b.Endpoints = slices.Clone(d.Endpoints)
+	standIn := map[string]bool{}
+	unchanged := func(field string) bool {
+		switch field {
+		case model.FieldName:
+			return d.Name == old.Name
+		case model.FieldRouteSelector:
+			return d.RouteSelector == old.RouteSelector
+		case model.FieldDescription:
+			return d.Description == old.Description
+		case model.FieldStage:
+			return d.Stage == old.Stage
+		case model.FieldAuthorizer, model.FieldIdentitySource:
+			return d.Authorizer != nil && old.Authorizer != nil && sameAuthorizer(*d.Authorizer, *old.Authorizer)
+		}
+		var i int
+		if _, err := fmt.Sscanf(field, "endpoints[%d]", &i); err == nil && i < len(d.Endpoints) {
+			o, had := old.Endpoint(d.Endpoints[i].Route)
+			return had && o.Mode == d.Endpoints[i].Mode && o.Handler.Key() == d.Endpoints[i].Handler.Key()
+		}
+		return false
+	}
+	var msgs []string
+	for _, p := range d.Validate(taken).Errors() {
+		if !unchanged(p.Field) {
+			msgs = append(msgs, p.Error())
+			continue
+		}
+		standIn[p.Field] = true
+		switch p.Field {
+		case model.FieldName:
+			b.Name = model.FallbackAPIID
+		case model.FieldRouteSelector:
+			b.RouteSelector = model.DefaultRouteSelector
+		case model.FieldDescription:
+			b.Description = ""
+		case model.FieldStage:
+			b.Stage = model.DefaultStage
+		case model.FieldAuthorizer, model.FieldIdentitySource:
+			b.Authorizer = nil
+		default:
+			var i int
+			fmt.Sscanf(p.Field, "endpoints[%d]", &i)
+			// The emitter leaves a foreign endpoint alone, as the edit does;
+			// its mode is checked all the same.
+			b.Endpoints[i].Foreign = "unchanged"
+			b.Endpoints[i].Mode = model.OneWay
+		}
+	}
+	if len(msgs) > 0 {
+		return b, nil, fmt.Errorf("invalid design: %s", strings.Join(msgs, "; "))
+	}
+	return b, standIn, nil
+}
+
+// apiPlan carries the state of EditAPI.
+type apiPlan struct {
+	e       *Edit
+	a       API
+	frag    Fragment
+	nodes   map[string]*yaml.Node // the fragment's resources by ID
+	removed map[string]bool
+	anchor  string // new resources go after this one, with the API's others
+}
+
+// add inserts the fragment's resources of the given IDs that the template
+// does not have yet.
+func (p *apiPlan) add(ids ...string) error {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		if _, exists := p.e.current(SectionResources, id); exists {
+			continue
+		}
+		n := p.nodes[id]
+		if n == nil {
+			return fmt.Errorf("%w: the plan has no resource %s", ErrEdit, id)
+		}
+		if err := p.e.Add(SectionResources, id, n, p.anchor); err != nil {
+			return err
+		}
+		p.anchor = id
+	}
+	return nil
+}
+
+// addHandler adds the integration and permission of a function when missing.
+func (p *apiPlan) addHandler(l model.LambdaLink) error {
+	h, ok := p.frag.Plan.Handler(l.Key())
+	if !ok {
+		return nil
+	}
+	return p.add(h.Integration.Value, h.Permission.Value)
+}
+
+// setFromFrag copies one property of a resource from the fragment into the
+// template, or removes it when the fragment has none.
+func (p *apiPlan) setFromFrag(id, prop string) error {
+	path := []string{"Properties", prop}
+	if v := Get(Get(p.nodes[id], "Properties"), prop); v != nil {
+		return p.e.Set(SectionResources, id, path, v)
+	}
+	return p.e.Unset(SectionResources, id, path)
+}
+
+func (p *apiPlan) remove(ids ...string) {
+	for _, id := range ids {
+		if id != "" {
+			p.removed[id] = true
+		}
+	}
+}
+
+// dropUnused removes the integrations and permissions of the API that no
+// route or authorizer of the edited design uses, then every resource marked
+// for removal.
+func (p *apiPlan) dropUnused(d model.Design) error {
+	used := map[string]bool{}
+	for _, r := range p.a.Routes {
+		ep, kept := d.Endpoint(r.Key)
+		o, _ := p.a.Design.Endpoint(r.Key)
+		if kept && (r.Foreign() || ep.Handler.Key() == o.Handler.Key()) {
+			used[r.IntegrationID] = true
+			for _, id := range r.PermissionIDs {
+				used[id] = true
+			}
+		}
+	}
+	for _, h := range p.frag.Plan.Handlers {
+		used[h.Integration.Value] = true
+		used[h.Permission.Value] = true
+	}
+	if d.Authorizer != nil {
+		used[p.frag.Plan.AuthorizerPermission.Value] = true
+		if p.a.Design.Authorizer != nil && d.Authorizer.Handler.Key() == p.a.Design.Authorizer.Handler.Key() {
+			if az, ok := p.a.authorizer(p.a.Pinned.Authorizer); ok {
+				for _, id := range az.PermissionIDs {
+					used[id] = true
+				}
+			}
+		}
+	}
+	mine := map[string]bool{}
+	for _, id := range p.a.Resources {
+		mine[id] = true
+	}
+	for _, r := range p.a.Routes {
+		for _, id := range append([]string{r.IntegrationID}, r.PermissionIDs...) {
+			if id != "" && mine[id] && !used[id] {
+				p.removed[id] = true
+			}
+		}
+	}
+	for _, az := range p.a.Authorizers {
+		if az.ID != "" && p.removed[az.ID] || d.Authorizer != nil && p.a.Design.Authorizer != nil && d.Authorizer.Handler.Key() != p.a.Design.Authorizer.Handler.Key() {
+			for _, id := range az.PermissionIDs {
+				if mine[id] && !used[id] {
+					p.removed[id] = true
+				}
+			}
+		}
+	}
+	// Responses of a removed route or integration go with it.
+	for changed := true; changed; {
+		changed = false
+		for _, id := range p.a.Resources {
+			r, ok := p.e.t.Resource(id)
+			if !ok || p.removed[id] || r.Type != TypeRouteResponse && r.Type != typeIntegrationResponse {
+				continue
+			}
+			for _, ref := range Refs(r.Node) {
+				if p.removed[ref] {
+					p.removed[id], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	ids := make([]string, 0, len(p.removed))
+	for id := range p.removed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if _, exists := p.e.current(SectionResources, id); !exists {
+			continue
+		}
+		if err := p.e.Remove(SectionResources, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropDependsOn takes removed resources out of the DependsOn of the others,
+// and refuses an edit that leaves a reference to a removed resource.
+func (p *apiPlan) dropDependsOn() error {
+	if len(p.removed) == 0 {
+		return nil
+	}
+	for _, r := range p.e.t.Resources() {
+		if p.removed[r.ID] {
+			continue
+		}
+		if dep := r.Attr("DependsOn"); dep != nil {
+			var keep []*yaml.Node
+			changed := false
+			items := dep.Content
+			if dep.Kind == yaml.ScalarNode {
+				items = []*yaml.Node{dep}
+			}
+			for _, c := range items {
+				if p.removed[c.Value] {
+					changed = true
+					continue
+				}
+				keep = append(keep, c)
+			}
+			if changed {
+				var err error
+				switch {
+				case len(keep) == 0:
+					err = p.e.Unset(SectionResources, r.ID, []string{"DependsOn"})
+				default:
+					err = p.e.Set(SectionResources, r.ID, []string{"DependsOn"}, seq(keep...))
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		w, ok := p.e.current(SectionResources, r.ID)
+		if !ok {
+			continue
+		}
+		for _, ref := range Refs(w) {
+			if p.removed[ref] {
+				return p.e.failf(r.Key, "%s refers to %s, which the edit removes", r.ID, ref)
+			}
+		}
+	}
+	return nil
+}
+
+// route returns the imported route of a route key.
+func (a API) route(key string) (Route, bool) {
+	for _, r := range a.Routes {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// routeShape reports whether the API gives each route an integration, and
+// a permission, of its own: true when some function serves two routes
+// through two integrations (permissions) and no two routes share one. A
+// template where each function serves one route shows no shape, and gets
+// the shared resources of SPEC section 3.
+func routeShape(a API) (integration, permission bool) {
+	ints, perms := map[string]string{}, map[string]string{} // ID → function
+	byFunction := map[string]map[string]bool{}              // function → integration IDs
+	permsOf := map[string]map[string]bool{}
+	sharedInt, sharedPerm := false, false
+	for _, r := range a.Routes {
+		if r.Foreign() || r.IntegrationID == "" {
+			continue
+		}
+		if _, dup := ints[r.IntegrationID]; dup {
+			sharedInt = true
+		}
+		ints[r.IntegrationID] = r.Handler
+		if byFunction[r.Handler] == nil {
+			byFunction[r.Handler], permsOf[r.Handler] = map[string]bool{}, map[string]bool{}
+		}
+		byFunction[r.Handler][r.IntegrationID] = true
+		if len(r.PermissionIDs) > 0 {
+			if _, dup := perms[r.PermissionIDs[0]]; dup {
+				sharedPerm = true
+			}
+			perms[r.PermissionIDs[0]] = r.Handler
+			permsOf[r.Handler][r.PermissionIDs[0]] = true
+		}
+	}
+	for f := range byFunction {
+		integration = integration || len(byFunction[f]) > 1
+		permission = permission || len(permsOf[f]) > 1
+	}
+	return integration && !sharedInt, permission && !sharedPerm
+}
+
+func sameAuthorizer(a, b model.Authorizer) bool {
+	return a.Handler.Key() == b.Handler.Key() && slices.Equal(a.IdentitySource, b.IdentitySource)
+}
+
+func clonePinned(p model.Pinned) model.Pinned {
+	c := p
+	for _, m := range []*map[string]string{&c.Routes, &c.RouteResponses, &c.Integrations, &c.Permissions} {
+		src := *m
+		*m = make(map[string]string, len(src))
+		for k, v := range src {
+			(*m)[k] = v
+		}
+	}
+	return c
+}
+
+func lastOf(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[len(ids)-1]
+}
