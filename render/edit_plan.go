@@ -74,7 +74,11 @@ func (e *Edit) AddAPI(d model.Design, opt EditOptions) (Change, error) {
 			return Change{}, err
 		}
 	}
-	ch.Needs = frag.Needs
+	for _, n := range frag.Needs {
+		if !e.mayPost(n.FunctionID, frag.Plan.API.Value) {
+			ch.Needs = append(ch.Needs, n)
+		}
+	}
 	if opt.Grant {
 		if ch.Needs, err = e.grant(frag.Needs); err != nil {
 			return Change{}, err
@@ -166,6 +170,54 @@ func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
 		}
 	}
 	return unmet, nil
+}
+
+// mayPost reports whether a function already may post to the connections
+// of an API: a statement of its Policies (or of its role's) allows
+// execute-api:ManageConnections (or execute-api:*) on a resource that refers
+// to the API. Such a function finds the callback URL its own way (often
+// from the request context), so it needs nothing more.
+func (e *Edit) mayPost(functionID, api string) bool {
+	fn, ok := e.t.Resource(functionID)
+	if !ok {
+		return false
+	}
+	policies := []*yaml.Node{fn.Prop("Policies")}
+	if role, ok := e.roleOf(fn); ok {
+		policies = append(policies, role.Prop("Policies"))
+	}
+	for _, ps := range policies {
+		if ps == nil {
+			continue
+		}
+		for _, p := range ps.Content {
+			if doc := Get(p, "PolicyDocument"); doc != nil {
+				p = doc
+			}
+			st := Get(p, "Statement")
+			if st == nil {
+				continue
+			}
+			for _, s := range append([]*yaml.Node{st}, st.Content...) {
+				if allowsManageConnections(Get(s, "Action")) && RefersTo(Get(s, "Resource"), api) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func allowsManageConnections(action *yaml.Node) bool {
+	if action == nil {
+		return false
+	}
+	for _, a := range append([]*yaml.Node{action}, action.Content...) {
+		if v, ok := Scalar(a); ok && (v == manageConnections || v == "execute-api:*") {
+			return true
+		}
+	}
+	return false
 }
 
 // statementDoc is an IAM policy document holding one statement.
@@ -406,7 +458,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		return Change{}, err
 	}
 	for _, n := range frag.Needs {
-		if newLinks[n.FunctionID] {
+		if newLinks[n.FunctionID] && !e.mayPost(n.FunctionID, api) {
 			ch.Needs = append(ch.Needs, n)
 		}
 	}

@@ -28,6 +28,7 @@ type newOptions struct {
 	designPath                                         string
 	format                                             string
 	stdout, json                                       bool
+	grant                                              bool
 }
 
 func newNewCmd() *cobra.Command {
@@ -68,6 +69,7 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	return cmd
 }
 
@@ -76,14 +78,21 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return usageErrorf("--format: %v", err)
 	}
+	// An existing FILE gets the new API added to it, touching nothing else.
+	var existing *render.Template
 	if !o.stdout {
 		if _, err := os.Stat(path); err == nil {
-			return usageErrorf("%s exists; adding to an existing template: use wsdesign edit %s", path, path)
+			if existing, err = render.Load(path); err != nil {
+				return withCode(ExitUsage, err)
+			}
+			if !cmd.Flags().Changed("format") {
+				flavor = render.TemplateFlavor(existing)
+			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return usageErrorf("%s: %w", path, err)
 		}
 	}
-	d, file, err := o.collect(cmd)
+	d, file, err := o.collect(cmd, existing)
 	if err != nil {
 		return err
 	}
@@ -91,21 +100,41 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err := missing(d); err != nil {
 		return err
 	}
-	if d, err = o.validate(cmd, d, file); err != nil {
+	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
+	}
+	if existing != nil {
+		return o.addTo(cmd, existing, d, flavor)
 	}
 	return o.write(cmd, d, flavor, path)
 }
 
+// addTo adds the API to an existing template, shows the diff and writes.
+func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor) error {
+	e := render.NewEdit(t)
+	ch, err := e.AddAPI(d, render.EditOptions{Flavor: flavor, Grant: o.grant})
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	out, err := e.Apply()
+	if err != nil {
+		return err
+	}
+	return commit(cmd, t, out, ch, commitOptions{yes: true, diff: cmd.ErrOrStderr()})
+}
+
 // collect gathers the design from the design file and the flags; flags win
 // over the file. file is nil without --design.
-func (o *newOptions) collect(cmd *cobra.Command) (d model.Design, file *designfile.File, err error) {
+func (o *newOptions) collect(cmd *cobra.Command, existing *render.Template) (d model.Design, file *designfile.File, err error) {
 	if o.runtime != "" {
 		if err := designfile.ValidateRuntime(o.runtime); err != nil {
 			return d, nil, usageErrorf("--runtime: %w", err)
 		}
 	}
 	r := designfile.Resolver{Runtime: o.runtime}
+	if existing != nil {
+		r.Existing = functionTypes(existing)
+	}
 	if o.designPath != "" {
 		if len(o.endpoints) > 0 || o.authorizer != "" || len(o.identitySources) > 0 {
 			return d, nil, usageErrorf("--design: give the endpoints and the authorizer either in the design file or with --endpoint, --authorizer and --identity-source, not both")
@@ -163,11 +192,15 @@ func missing(d model.Design) error {
 // validate fills the defaults and checks the design. Every problem names the
 // flag or the design file position it came from; warnings are printed and
 // do not stop.
-func (o *newOptions) validate(cmd *cobra.Command, d model.Design, file *designfile.File) (model.Design, error) {
+func (o *newOptions) validate(cmd *cobra.Command, d model.Design, file *designfile.File, existing *render.Template) (model.Design, error) {
 	d.Normalize()
 	where := o.locator(cmd.Flags().Changed, file)
+	var taken func(string) bool
+	if existing != nil {
+		taken = existing.Taken()
+	}
 	var msgs []string
-	for _, p := range d.Validate(nil) {
+	for _, p := range d.Validate(taken) {
 		msg := where(p.Field) + ": " + p.Message
 		if p.Severity == model.Warning {
 			fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+msg)

@@ -152,15 +152,44 @@ func TestNewRefusesBadInput(t *testing.T) {
 	}
 }
 
-func TestNewRefusesExistingFile(t *testing.T) {
+func TestNewAddsToExistingFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "template.yaml")
-	const mine = "# mine\nResources: {}\n"
+	const mine = "# mine\nResources:\n  Table:   # keep me\n    Type: AWS::DynamoDB::Table\n"
+	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a=param:AFunctionArn")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	got, _ := os.ReadFile(path)
+	// The new Parameters section goes before the comment that opens Resources.
+	if !strings.HasPrefix(string(got), "Parameters:\n") || !strings.Contains(string(got), "\n\n"+mine) {
+		t.Errorf("the existing text changed:\n%s", got)
+	}
+	if !strings.Contains(stderr, "+  AARoute:") {
+		t.Errorf("the diff is not shown on stderr: %q", stderr)
+	}
+	tpl, err := render.Parse(path, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(tpl)
+	if err != nil || len(apis) != 1 || apis[0].Resource.ID != "A" {
+		t.Fatalf("imported %v, %v", apis, err)
+	}
+}
+
+func TestNewRefusesBadExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	const mine = "# mine\nResources: [\n"
 	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a")
-	if code != ExitUsage || !strings.Contains(stderr, "use wsdesign edit") {
+	if code != ExitUsage || !strings.Contains(stderr, "template.yaml:") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	if got, _ := os.ReadFile(path); string(got) != mine {

@@ -50,6 +50,7 @@ func newRoot(info BuildInfo) *cobra.Command {
 	root.SetErr(os.Stderr)
 	root.AddCommand(
 		newNewCmd(),
+		newEditCmd(),
 		newVersionCmd(info),
 		newInspectCmd(),
 	)

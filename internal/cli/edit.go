@@ -1,0 +1,317 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+	"github.com/wsdesign/wsdesign/internal/designfile"
+	"github.com/wsdesign/wsdesign/internal/fileio"
+	"github.com/wsdesign/wsdesign/model"
+	"github.com/wsdesign/wsdesign/render"
+)
+
+// authorizerNone removes the authorizer with --authorizer.
+const authorizerNone = "none"
+
+// editOptions are the changes edit takes from flags.
+type editOptions struct {
+	api                                    string
+	add, remove, set                       []string
+	routeSelector, authorizer, stage, name string
+	description                            string
+	identitySources                        []string
+	runtime, format                        string
+	grant, dryRun, yes, backup             bool
+}
+
+func newEditCmd() *cobra.Command {
+	var o editOptions
+	cmd := &cobra.Command{
+		Use:   "edit FILE",
+		Short: "Change a WebSocket API in an existing template, touching only what changes",
+		Long: "edit reads the WebSocket APIs of a SAM or CloudFormation template, applies the changes given by\n" +
+			"flags, shows the unified diff and writes the file back atomically. Only the resources the\n" +
+			"change adds, removes or edits are touched: every other byte of the file stays as it was.\n\n" +
+			"Endpoints use the syntax of wsdesign new: ROUTE[=HANDLER][,1-way|2-way]. A HANDLER that names a\n" +
+			"function of the template links it; param:<Parameter> links a function given by ARN; any other\n" +
+			"name is a new function.",
+		Example: "  wsdesign edit template.yaml --add-endpoint 'typing=TypingFunction' --yes\n" +
+			"  wsdesign edit template.yaml --set-endpoint 'sendmessage,2-way' --dry-run\n" +
+			"  wsdesign edit template.json --api ChatApi --remove-endpoint typing --authorizer none --yes",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.api, "api", "", "logical ID of the API to edit (required when the template has several)")
+	f.StringArrayVar(&o.add, "add-endpoint", nil, "add an endpoint: ROUTE[=HANDLER][,2-way]; repeatable")
+	f.StringArrayVar(&o.remove, "remove-endpoint", nil, "remove the endpoint of ROUTE; repeatable")
+	f.StringArrayVar(&o.set, "set-endpoint", nil, "change an endpoint: ROUTE[=HANDLER][,1-way|,2-way]; what is not given stays; repeatable")
+	f.StringVar(&o.routeSelector, "route-selector", "", "message property that selects the endpoint, such as action")
+	f.StringVar(&o.authorizer, "authorizer", "", "HANDLER of the Lambda authorizer run on $connect, or none to remove it")
+	f.StringArrayVar(&o.identitySources, "identity-source", nil, "identity source of the authorizer; repeatable")
+	f.StringVar(&o.stage, "stage", "", "stage name")
+	f.StringVar(&o.name, "name", "", "name of the API (its logical ID stays)")
+	f.StringVar(&o.description, "description", "", "description of the API")
+	f.StringVar(&o.runtime, "runtime", "", "runtime of new functions: "+strings.Join(model.Runtimes, ", "))
+	f.StringVar(&o.format, "format", "", "format of new functions: sam or cfn (default: sam when the template has the SAM transform)")
+	f.BoolVar(&o.grant, "grant", false, "let existing functions newly linked to the API post to clients: add the policy statement and the callback URL variable")
+	f.BoolVar(&o.dryRun, "dry-run", false, "print the diff and write nothing")
+	f.BoolVar(&o.yes, "yes", false, "write without asking")
+	f.BoolVar(&o.backup, "backup", false, "keep the previous file as FILE~")
+	return cmd
+}
+
+func (o *editOptions) run(cmd *cobra.Command, path string) error {
+	if o.runtime != "" {
+		if err := designfile.ValidateRuntime(o.runtime); err != nil {
+			return usageErrorf("--runtime: %w", err)
+		}
+	}
+	t, apis, err := importFile(path)
+	if err != nil {
+		return err
+	}
+	api, err := o.pick(path, apis)
+	if err != nil {
+		return err
+	}
+	flavor := render.TemplateFlavor(t)
+	if o.format != "" {
+		if flavor, err = render.ParseFlavor(o.format); err != nil {
+			return usageErrorf("--format: %v", err)
+		}
+	}
+	if !o.changes(cmd) {
+		return usageErrorf("no change given: use --add-endpoint, --remove-endpoint, --set-endpoint, --route-selector, --authorizer, --stage or --name")
+	}
+	d, err := o.apply(cmd, t, api)
+	if err != nil {
+		return err
+	}
+	if err := validateEdited(t, api, d); err != nil {
+		return err
+	}
+	e := render.NewEdit(t)
+	ch, err := e.EditAPI(api, d, render.EditOptions{Flavor: flavor, Grant: o.grant})
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	out, err := e.Apply()
+	if err != nil {
+		return err
+	}
+	return commit(cmd, t, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, diff: cmd.OutOrStdout()})
+}
+
+// pick chooses the API to edit.
+func (o *editOptions) pick(path string, apis []render.API) (render.API, error) {
+	var ids []string
+	for _, a := range apis {
+		if o.api == a.Resource.ID {
+			return a, nil
+		}
+		ids = append(ids, a.Resource.ID)
+	}
+	switch {
+	case o.api != "":
+		return render.API{}, usageErrorf("--api %s: %s has no WebSocket API of that logical ID (it has: %s)", o.api, path, list(ids))
+	case len(apis) == 0:
+		return render.API{}, usageErrorf("%s has no WebSocket API; add one with wsdesign new %s", path, path)
+	case len(apis) > 1:
+		return render.API{}, usageErrorf("%s has %d WebSocket APIs (%s): choose one with --api", path, len(apis), strings.Join(ids, ", "))
+	}
+	return apis[0], nil
+}
+
+func list(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// changes reports whether any flag asks for a change.
+func (o *editOptions) changes(cmd *cobra.Command) bool {
+	for _, f := range []string{"add-endpoint", "remove-endpoint", "set-endpoint", "route-selector", "authorizer", "identity-source", "stage", "name", "description"} {
+		if cmd.Flags().Changed(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply makes the flags' changes to the imported design.
+func (o *editOptions) apply(cmd *cobra.Command, t *render.Template, api render.API) (model.Design, error) {
+	d := api.Design
+	d.Endpoints = slices.Clone(d.Endpoints)
+	r := designfile.Resolver{Existing: functionTypes(t), Runtime: o.runtime}
+	flags := cmd.Flags()
+	for _, s := range []struct {
+		flag string
+		src  string
+		dst  *string
+	}{
+		{"name", o.name, &d.Name}, {"route-selector", o.routeSelector, &d.RouteSelector},
+		{"stage", o.stage, &d.Stage}, {"description", o.description, &d.Description},
+	} {
+		if flags.Changed(s.flag) {
+			*s.dst = s.src
+		}
+	}
+	for _, route := range o.remove {
+		i := slices.IndexFunc(d.Endpoints, func(e model.Endpoint) bool { return e.Route == route })
+		if i < 0 {
+			return d, usageErrorf("--remove-endpoint %s: the API has no such route (it has: %s)", route, routes(d))
+		}
+		d.Endpoints = slices.Delete(d.Endpoints, i, i+1)
+	}
+	for _, spec := range o.set {
+		e, err := r.ParseEndpoint(spec)
+		if err != nil {
+			return d, usageErrorf("--set-endpoint %w", err)
+		}
+		i := slices.IndexFunc(d.Endpoints, func(x model.Endpoint) bool { return x.Route == e.Route })
+		if i < 0 {
+			return d, usageErrorf("--set-endpoint %q: the API has no route %s (it has: %s); add it with --add-endpoint", spec, e.Route, routes(d))
+		}
+		if d.Endpoints[i].Foreign != "" {
+			return d, usageErrorf("--set-endpoint %q: route %s has a %s integration, which wsdesign keeps as written", spec, e.Route, d.Endpoints[i].Foreign)
+		}
+		body := spec
+		if c := strings.LastIndexByte(spec, ','); c >= 0 {
+			body = spec[:c]
+			d.Endpoints[i].Mode = e.Mode
+		}
+		if strings.Contains(body, "=") {
+			d.Endpoints[i].Handler = e.Handler
+		}
+	}
+	for _, spec := range o.add {
+		e, err := r.ParseEndpoint(spec)
+		if err != nil {
+			return d, usageErrorf("--add-endpoint %w", err)
+		}
+		if _, dup := d.Endpoint(e.Route); dup {
+			return d, usageErrorf("--add-endpoint %q: the API already has route %s; change it with --set-endpoint", spec, e.Route)
+		}
+		d.Endpoints = append(d.Endpoints, e)
+	}
+	switch {
+	case o.authorizer == authorizerNone:
+		if len(o.identitySources) > 0 {
+			return d, usageErrorf("--identity-source: the authorizer is being removed")
+		}
+		d.Authorizer = nil
+	case o.authorizer != "":
+		d.Authorizer = &model.Authorizer{Handler: r.Link(o.authorizer), IdentitySource: o.identitySources}
+	case len(o.identitySources) > 0:
+		if d.Authorizer == nil {
+			return d, usageErrorf("--identity-source: the API has no authorizer; give --authorizer too")
+		}
+		a := *d.Authorizer
+		a.IdentitySource = o.identitySources
+		d.Authorizer = &a
+	}
+	r.FillHandlers(&d)
+	return d, nil
+}
+
+func routes(d model.Design) string {
+	var out []string
+	for _, e := range d.Endpoints {
+		out = append(out, e.Route)
+	}
+	return list(out)
+}
+
+// functionTypes maps the template's functions to their types.
+func functionTypes(t *render.Template) map[string]string {
+	out := map[string]string{}
+	for _, f := range render.Functions(t) {
+		out[f.ID] = f.Type
+	}
+	return out
+}
+
+// validateEdited checks the parts of the design the flags change; what the
+// template already has is not the user's doing now. IDs of the API's own
+// resources are not taken by others.
+func validateEdited(t *render.Template, api render.API, d model.Design) error {
+	mine := map[string]bool{}
+	for _, id := range api.Resources {
+		mine[id] = true
+	}
+	taken := t.Taken()
+	if _, _, err := render.Buildable(api.Design, d, func(id string) bool { return taken(id) && !mine[id] }); err != nil {
+		return usageErrorf("%w", err)
+	}
+	return nil
+}
+
+// commitOptions say how an edited template is written.
+type commitOptions struct {
+	dryRun, yes, backup bool
+	// diff receives the unified diff: standard output for edit, standard
+	// error for new, whose standard output is for --stdout.
+	diff io.Writer
+}
+
+// commit shows the diff of an edit and writes it: with --yes, or when the
+// user confirms at a terminal. Without a terminal and without --yes it
+// writes nothing and names the flag.
+func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change, o commitOptions) error {
+	stderr := cmd.ErrOrStderr()
+	diff := render.Diff(t.Path, t.Src, out)
+	if diff == "" {
+		fmt.Fprintf(stderr, "No change: %s stays as it is.\n", t.Path)
+		return nil
+	}
+	fmt.Fprint(o.diff, diff)
+	if len(ch.Needs) > 0 && !ch.Granted {
+		var ids []string
+		for _, n := range ch.Needs {
+			ids = append(ids, n.FunctionID)
+		}
+		fmt.Fprintf(stderr, "note: %s cannot post to clients until given execute-api:ManageConnections and %s; pass --grant to add them.\n",
+			strings.Join(ids, ", "), ch.Needs[0].EnvName)
+	}
+	if o.dryRun {
+		return nil
+	}
+	if !o.yes {
+		ok, err := confirm(cmd, fmt.Sprintf("Write %s? [y/N] ", t.Path))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errCancelled
+		}
+	}
+	if err := fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "Wrote %s.\n", t.Path)
+	return nil
+}
+
+// confirm asks a yes/no question at the terminal.
+func confirm(cmd *cobra.Command, question string) (bool, error) {
+	in, ok := cmd.InOrStdin().(*os.File)
+	if !ok || !term.IsTerminal(in.Fd()) {
+		return false, usageErrorf("standard input is not a terminal: pass --yes to write (or --dry-run to only see the diff)")
+	}
+	fmt.Fprint(cmd.ErrOrStderr(), question)
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, os.ErrClosed) && line == "" {
+		return false, errCancelled
+	}
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes", nil
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/render"
+)
+
+const corpus = "../../../shared/corpus/realworld/"
+
+// runEdit runs wsdesign edit on a copy of a corpus file and returns the
+// file's path, stdout, stderr and the exit code.
+func runEdit(t *testing.T, file string, args ...string) (path, stdout, stderr string, code int) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(corpus, file))
+	if err != nil {
+		t.Fatalf("the corpus is missing (../shared must be linked next to the module): %v", err)
+	}
+	path = filepath.Join(t.TempDir(), file)
+	if err := os.WriteFile(path, src, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	root := newRoot(BuildInfo{})
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetIn(strings.NewReader(""))
+	root.SetArgs(append([]string{"edit", path}, args...))
+	err = root.Execute()
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return path, out.String(), errOut.String(), exitCode(err)
+}
+
+func importAPIs(t *testing.T, path string) []render.API {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := render.Parse(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apis
+}
+
+func TestEditWritesWithYes(t *testing.T) {
+	path, stdout, stderr, code := runEdit(t, "01-simple-websockets-chat-app.yaml",
+		"--add-endpoint", "typing=SendMessageFunction,2-way", "--remove-endpoint", "$disconnect",
+		"--set-endpoint", "sendmessage,2-way", "--name", "Chat", "--yes", "--backup")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "+      Name: Chat") || !strings.Contains(stdout, "-  DisconnectRoute:") {
+		t.Errorf("stdout is not the diff:\n%s", stdout)
+	}
+	d := importAPIs(t, path)[0].Design
+	if d.Name != "Chat" || len(d.Endpoints) != 3 {
+		t.Fatalf("edited design: %+v", d)
+	}
+	for _, want := range []struct {
+		route, mode, handler string
+	}{{"$connect", "1-way", "OnConnectFunction"}, {"sendmessage", "2-way", "SendMessageFunction"}, {"typing", "2-way", "SendMessageFunction"}} {
+		e, ok := d.Endpoint(want.route)
+		if !ok || e.Mode.String() != want.mode || e.Handler.Key() != want.handler {
+			t.Errorf("endpoint %s: %+v, want %s %s", want.route, e, want.mode, want.handler)
+		}
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v, want 0640 kept", fi.Mode().Perm())
+	}
+	orig, _ := os.ReadFile(filepath.Join(corpus, "01-simple-websockets-chat-app.yaml"))
+	if backup, _ := os.ReadFile(path + "~"); !bytes.Equal(backup, orig) {
+		t.Error("--backup did not keep the previous file")
+	}
+}
+
+func TestEditGrant(t *testing.T) {
+	path, _, stderr, code := runEdit(t, "01-simple-websockets-chat-app.yaml",
+		"--add-endpoint", "hello=OnConnectFunction", "--grant", "--yes")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	src, _ := os.ReadFile(path)
+	tpl, _ := render.Parse(path, src)
+	fn, _ := tpl.Resource("OnConnectFunction")
+	if render.Get(render.Get(fn.Prop("Environment"), "Variables"), render.CallbackEnv) == nil {
+		t.Errorf("--grant did not add %s to OnConnectFunction", render.CallbackEnv)
+	}
+	if !strings.Contains(string(src), "execute-api:ManageConnections\n              Resource: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${SimpleChatWebSocket}/Prod/*/@connections/*") {
+		t.Errorf("--grant did not add the ManageConnections statement:\n%s", src)
+	}
+}
+
+// TestEditRefuses covers bad input: every case exits 2 and leaves the file
+// as it was.
+func TestEditRefuses(t *testing.T) {
+	tests := []struct {
+		name, file string
+		args       []string
+		reason     string
+	}{
+		{"no change", "01-simple-websockets-chat-app.yaml", nil, "no change given"},
+		{"unknown route", "01-simple-websockets-chat-app.yaml", []string{"--remove-endpoint", "nope", "--yes"}, "no such route"},
+		{"duplicate route", "01-simple-websockets-chat-app.yaml", []string{"--add-endpoint", "sendmessage", "--yes"}, "already has route"},
+		{"invalid stage", "01-simple-websockets-chat-app.yaml", []string{"--stage", "$default", "--yes"}, "stage"},
+		{"no terminal, no --yes", "01-simple-websockets-chat-app.yaml", []string{"--name", "X"}, "pass --yes"},
+		{"several APIs", "24-sam-transformed-globals-two-apis.json", []string{"--name", "X", "--yes"}, "choose one with --api"},
+		{"unknown API", "24-sam-transformed-globals-two-apis.json", []string{"--api", "Nope", "--name", "X", "--yes"}, "has no WebSocket API of that logical ID"},
+		{"foreign route", "09-sp-sns-mock.yaml", []string{"--set-endpoint", "sendOrder=X", "--yes"}, "keeps as written"},
+		{"dry run", "01-simple-websockets-chat-app.yaml", []string{"--name", "X", "--dry-run"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path, _, stderr, code := runEdit(t, tc.file, tc.args...)
+			orig, _ := os.ReadFile(filepath.Join(corpus, tc.file))
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, orig) {
+				t.Error("the file changed")
+			}
+			if tc.reason == "" {
+				if code != ExitOK {
+					t.Errorf("exit %d: %s", code, stderr)
+				}
+				return
+			}
+			if code != ExitUsage || !strings.Contains(stderr, tc.reason) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tc.reason)
+			}
+		})
+	}
+}
+
+func TestEditMalformedTemplate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.yaml")
+	const bad = "Resources:\n  A:\n    Type: X\n  A:\n    Type: Y\n"
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := newRoot(BuildInfo{})
+	var errOut bytes.Buffer
+	root.SetOut(&bytes.Buffer{})
+	root.SetErr(&errOut)
+	root.SetArgs([]string{"edit", path, "--name", "X", "--yes"})
+	err := root.Execute()
+	if exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "t.yaml:4:3: duplicate key") {
+		t.Fatalf("exit %d: %v", exitCode(err), err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != bad {
+		t.Error("the file changed")
+	}
+}
