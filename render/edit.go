@@ -45,6 +45,8 @@ type Edit struct {
 	anchors map[entryRef]int
 	// created holds entries of sections the template does not have yet.
 	created map[string][]createdEntry
+	// byID indexes the template's resources (see resource).
+	byID map[string]Resource
 	// topLevel holds new top-level keys that are not sections of entries
 	// (Transform).
 	topLevel map[string]*yaml.Node

@@ -2,8 +2,14 @@ package render
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wsdesign/wsdesign/internal/fileio"
+	"github.com/wsdesign/wsdesign/model"
 )
 
 // largeTemplate writes a SAM template of about n resources shaped like a
@@ -50,6 +56,51 @@ func BenchmarkParseLargeTemplate(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
 				if _, err := Parse("big.yaml", src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEditLargeTemplate reads a template of 125, 250 and 500 resources,
+// imports its API, adds an endpoint (a route and its route response on an
+// existing integration, plus a new integration and permission for another
+// function), applies the edit with its verification, and writes the file
+// atomically: the whole of wsdesign edit but the terminal.
+func BenchmarkEditLargeTemplate(b *testing.B) {
+	for _, n := range []int{125, 250, 500} {
+		src := largeTemplate(n)
+		path := filepath.Join(b.TempDir(), "template.yaml")
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("%d-resources-%dKB", n, len(src)>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				t, err := Load(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				apis, err := Import(t)
+				if err != nil || len(apis) != 1 {
+					b.Fatal(apis, err)
+				}
+				d := apis[0].Design
+				d.Endpoints = append(slices.Clone(d.Endpoints),
+					model.Endpoint{Route: "typing", Mode: model.TwoWay, Handler: model.Existing("Handler0Function")})
+				e := NewEdit(t)
+				if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+					b.Fatal(err)
+				}
+				out, err := e.Apply()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := fileio.WriteFile(path, out, fileio.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(path, src, 0o644); err != nil {
 					b.Fatal(err)
 				}
 			}

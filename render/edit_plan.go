@@ -137,7 +137,7 @@ func (e *Edit) ensureTransform() error {
 // It returns the needs it cannot meet, for the user to see.
 func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
 	for _, n := range needs {
-		fn, ok := e.t.Resource(n.FunctionID)
+		fn, ok := e.resource(n.FunctionID)
 		if !ok {
 			unmet = append(unmet, n)
 			continue
@@ -178,7 +178,7 @@ func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
 // to the API. Such a function finds the callback URL its own way (often
 // from the request context), so it needs nothing more.
 func (e *Edit) mayPost(functionID, api string) bool {
-	fn, ok := e.t.Resource(functionID)
+	fn, ok := e.resource(functionID)
 	if !ok {
 		return false
 	}
@@ -225,11 +225,25 @@ func statementDoc(stmt *yaml.Node) *yaml.Node {
 	return newMapping().set("Version", str(iamPolicyVersion)).set("Statement", seq(stmt)).node
 }
 
+// resource returns the resource of a logical ID through an index built
+// once, so that looking up every resource of a large API stays linear.
+func (e *Edit) resource(id string) (Resource, bool) {
+	if e.byID == nil {
+		rs := e.t.Resources()
+		e.byID = make(map[string]Resource, len(rs))
+		for _, r := range rs {
+			e.byID[r.ID] = r
+		}
+	}
+	r, ok := e.byID[id]
+	return r, ok
+}
+
 // roleOf finds the IAM role of a Lambda function among the template's
 // resources.
 func (e *Edit) roleOf(fn Resource) (Resource, bool) {
 	for _, id := range Refs(fn.Prop("Role")) {
-		if r, ok := e.t.Resource(id); ok && r.Type == TypeIAMRole {
+		if r, ok := e.resource(id); ok && r.Type == TypeIAMRole {
 			return r, true
 		}
 	}
@@ -649,7 +663,7 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 	for changed := true; changed; {
 		changed = false
 		for _, id := range p.a.Resources {
-			r, ok := p.e.t.Resource(id)
+			r, ok := p.e.resource(id)
 			if !ok || p.removed[id] || r.Type != TypeRouteResponse && r.Type != typeIntegrationResponse {
 				continue
 			}
