@@ -45,6 +45,8 @@ type Edit struct {
 	anchors map[entryRef]int
 	// created holds entries of sections the template does not have yet.
 	created map[string][]createdEntry
+	// rewrites holds the index in splices of entries written again whole.
+	rewrites map[entryRef]int
 	// byID indexes the template's resources (see resource).
 	byID map[string]Resource
 	// topLevel holds new top-level keys that are not sections of entries
@@ -68,7 +70,7 @@ type splice struct {
 // NewEdit starts an edit of t.
 func NewEdit(t *Template) *Edit {
 	return &Edit{t: t, s: newSource(t.Src), style: DetectStyle(t),
-		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}}
+		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}, rewrites: map[entryRef]int{}}
 }
 
 // Style is the detected style new text follows.
@@ -402,6 +404,11 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 	}
 	e.want[r] = w
 
+	if e.t.Format == YAML && parent.Style&yaml.FlowStyle != 0 {
+		// Inside a flow-style mapping lines are no unit of change: the
+		// entry is written again whole, in block style.
+		return e.rewrite(r, m.Content[ei], m.Content[ei+1], w)
+	}
 	switch {
 	case idx >= 0 && newValue != nil:
 		return e.replaceValue(parent.Content[idx], parent.Content[idx+1], newValue)
@@ -421,6 +428,21 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 			{Kind: yaml.ScalarNode, Tag: "!!str", Value: path[j]}, nested}}
 	}
 	return e.insertKey(parent, path[depth], nested)
+}
+
+// rewrite records that an entry is written again whole with its intended
+// value; a later change of the same entry updates that text.
+func (e *Edit) rewrite(r entryRef, k, v, w *yaml.Node) error {
+	if i, ok := e.rewrites[r]; ok {
+		e.splices = slices.Delete(e.splices, i, i+1)
+		for ref, j := range e.rewrites {
+			if j > i {
+				e.rewrites[ref] = j - 1
+			}
+		}
+	}
+	e.rewrites[r] = len(e.splices)
+	return e.replaceValue(k, v, w)
 }
 
 // insertKey records a new key at the end of mapping m.

@@ -128,12 +128,26 @@ func (st Style) yamlLines(n *yaml.Node, indent int) string {
 	return out.String()
 }
 
-// form writes intrinsics the way the file does.
+// form writes intrinsics the way the file does, in block style: a copy.
 func (st Style) form(n *yaml.Node) *yaml.Node {
 	if st.Format == JSON || st.LongForm {
-		return LongForm(n)
+		n = LongForm(n)
+	} else {
+		n = shortForm(n)
 	}
-	return shortForm(n)
+	blockStyle(n)
+	return n
+}
+
+// blockStyle turns flow-style collections into block style, in place.
+func blockStyle(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	n.Style &^= yaml.FlowStyle
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // jsonValue renders a value as JSON whose lines after the first start with
@@ -188,7 +202,7 @@ func shortForm(n *yaml.Node) *yaml.Node {
 			if a.Style&yaml.TaggedStyle == 0 {
 				return &c
 			}
-			return n
+			return clone(n)
 		}
 	}
 	c := *n

@@ -152,6 +152,20 @@ func TestEditYAML(t *testing.T) {
 				"    B:\r\n        Type: Y\r\n    C:\r\n        Type: Z\r\n        Properties:\r\n            R:\r\n                Ref: A",
 		},
 		{
+			name: "flow-style properties are written again in block style",
+			src:  "Resources:\n  A:\n    Type: X\n    Properties: {P: 1, Q: [a]}\n  B: {Type: Y}\n",
+			edit: func(e *Edit) error {
+				if err := e.Set(SectionResources, "A", []string{"Properties", "R"}, node(t, "2")); err != nil {
+					return err
+				}
+				if err := e.Set(SectionResources, "A", []string{"Properties", "P"}, node(t, "3")); err != nil {
+					return err
+				}
+				return e.Set(SectionResources, "B", []string{"Properties"}, node(t, "S: s"))
+			},
+			want: "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 3\n      Q:\n        - a\n      R: 2\n  B:\n    Type: Y\n    Properties:\n      S: s\n",
+		},
+		{
 			name: "remove the last resource of a file without final newline",
 			src:  "Resources:\n  A:\n    Type: X\n  B:\n    Type: Y",
 			edit: func(e *Edit) error { return e.Remove(SectionResources, "B") },
