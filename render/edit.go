@@ -45,8 +45,10 @@ type Edit struct {
 	anchors map[entryRef]int
 	// created holds entries of sections the template does not have yet.
 	created map[string][]createdEntry
-	// rewrites holds the index in splices of entries written again whole.
+	// rewrites holds the index in splices of entries written again whole;
+	// inserted that of keys added below an entry, by entry and path.
 	rewrites map[entryRef]int
+	inserted map[string]int
 	// byID indexes the template's resources (see resource).
 	byID map[string]Resource
 	// topLevel holds new top-level keys that are not sections of entries
@@ -70,7 +72,7 @@ type splice struct {
 // NewEdit starts an edit of t.
 func NewEdit(t *Template) *Edit {
 	return &Edit{t: t, s: newSource(t.Src), style: DetectStyle(t),
-		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}, rewrites: map[entryRef]int{}}
+		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}, rewrites: map[entryRef]int{}, inserted: map[string]int{}}
 }
 
 // Style is the detected style new text follows.
@@ -421,28 +423,50 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 	case newValue == nil:
 		return nil // nothing to remove
 	}
-	// Insert the missing keys below parent.
-	nested := newValue
-	for j := len(path) - 1; j > depth; j-- {
-		nested = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Tag: "!!str", Value: path[j]}, nested}}
+	// Insert the missing key below parent, with the value the intended
+	// entry has there: a second change below the same new key (two
+	// properties of a new route of a SAM API) rewrites that one insertion.
+	at := valueAt(w, path[:depth+1])
+	slot := strings.Join(append([]string{section, id}, path[:depth+1]...), "\x00")
+	if i, ok := e.inserted[slot]; ok {
+		e.dropSplice(i)
 	}
-	return e.insertKey(parent, path[depth], nested)
+	e.inserted[slot] = len(e.splices)
+	return e.insertKey(parent, path[depth], at)
+}
+
+// valueAt is the value at path in a tree of mappings, or nil.
+func valueAt(n *yaml.Node, path []string) *yaml.Node {
+	for _, k := range path {
+		n = Get(n, k)
+	}
+	return n
 }
 
 // rewrite records that an entry is written again whole with its intended
 // value; a later change of the same entry updates that text.
 func (e *Edit) rewrite(r entryRef, k, v, w *yaml.Node) error {
 	if i, ok := e.rewrites[r]; ok {
-		e.splices = slices.Delete(e.splices, i, i+1)
-		for ref, j := range e.rewrites {
-			if j > i {
-				e.rewrites[ref] = j - 1
-			}
-		}
+		e.dropSplice(i)
 	}
 	e.rewrites[r] = len(e.splices)
 	return e.replaceValue(k, v, w)
+}
+
+// dropSplice forgets splice i, which a newer text for the same place
+// replaces, and renumbers the splices recorded after it.
+func (e *Edit) dropSplice(i int) {
+	e.splices = slices.Delete(e.splices, i, i+1)
+	for ref, j := range e.rewrites {
+		if j > i {
+			e.rewrites[ref] = j - 1
+		}
+	}
+	for slot, j := range e.inserted {
+		if j > i {
+			e.inserted[slot] = j - 1
+		}
+	}
 }
 
 // insertKey records a new key at the end of mapping m.

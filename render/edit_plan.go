@@ -290,9 +290,6 @@ func hasStatement(policies, stmt *yaml.Node) bool {
 // API serves two routes) keep that shape: a new or relinked route gets an
 // integration of its own. The same holds for permissions.
 func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
-	if a.SAM {
-		return Change{}, fmt.Errorf("%w: %s is a SAM AWS::Serverless::WebSocketApi; wsdesign edits its raw AWS::ApiGatewayV2 APIs only", ErrEdit, a.Resource.ID)
-	}
 	old := a.Design
 	mine := map[string]bool{}
 	for _, id := range a.Resources {
@@ -331,6 +328,9 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	}
 	ch := Change{Fragment: frag, Granted: opt.Grant}
 	api := a.Resource.ID
+	if a.SAM {
+		return ch, p.editSAM(d)
+	}
 
 	// API properties.
 	if d.Name != old.Name {
@@ -809,4 +809,100 @@ func lastOf(ids []string) string {
 		return ""
 	}
 	return ids[len(ids)-1]
+}
+
+// editSAM records the changes of a SAM AWS::Serverless::WebSocketApi, whose
+// routes, stage and authorizer are properties of the one resource that the
+// transform expands: each change sets or removes one property there.
+func (p *apiPlan) editSAM(d model.Design) error {
+	e, a, old := p.e, p.a, p.a.Design
+	id := a.Resource.ID
+	set := func(path []string, v *yaml.Node) error {
+		return e.Set(SectionResources, id, append([]string{"Properties"}, path...), v)
+	}
+	for _, c := range []struct {
+		prop     string
+		now, was string
+		value    *yaml.Node
+	}{
+		{"Name", d.Name, old.Name, str(d.Name)},
+		{"RouteSelectionExpression", d.RouteSelector, old.RouteSelector, str(d.RouteSelectionExpression())},
+		{"Description", d.Description, old.Description, str(d.Description)},
+		{"StageName", d.Stage, old.Stage, str(d.Stage)},
+	} {
+		if c.now == c.was {
+			continue
+		}
+		if c.now == "" {
+			if err := e.Unset(SectionResources, id, []string{"Properties", c.prop}); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := set([]string{c.prop}, c.value); err != nil {
+			return err
+		}
+	}
+	for _, ep := range d.Endpoints {
+		o, had := old.Endpoint(ep.Route)
+		if ep.Foreign != "" {
+			continue
+		}
+		if !had || o.Handler.Key() != ep.Handler.Key() {
+			if err := set([]string{"Routes", ep.Route, "FunctionArn"}, p.functionArn(ep.Handler)); err != nil {
+				return err
+			}
+		}
+		if had && o.Mode == ep.Mode {
+			continue
+		}
+		if ep.Mode == model.TwoWay {
+			if err := set([]string{"Routes", ep.Route, "RouteResponseSelectionExpression"}, str("$default")); err != nil {
+				return err
+			}
+		} else if had {
+			if err := e.Unset(SectionResources, id, []string{"Properties", "Routes", ep.Route, "RouteResponseSelectionExpression"}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range a.Routes {
+		if _, kept := d.Endpoint(r.Key); !kept {
+			if err := e.Unset(SectionResources, id, []string{"Properties", "Routes", r.Key}); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case d.Authorizer == nil && old.Authorizer != nil:
+		if err := e.Unset(SectionResources, id, []string{"Properties", "Auth"}); err != nil {
+			return err
+		}
+	case d.Authorizer != nil && (old.Authorizer == nil || !sameAuthorizer(*d.Authorizer, *old.Authorizer)):
+		auth := newMapping().
+			set("AuthType", str(AuthorizationCustom)).
+			set("AuthArn", p.functionArn(d.Authorizer.Handler)).
+			set("IdentitySource", strs(d.Authorizer.IdentitySource)).node
+		if err := set([]string{"Auth"}, auth); err != nil {
+			return err
+		}
+	}
+	for _, f := range p.frag.Plan.Functions {
+		if err := p.add(f.ID.Value, f.Role.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// functionArn is the ARN of a linked function as a SAM route's FunctionArn:
+// the Ref of a parameter, alias or version, else the function's Arn.
+func (p *apiPlan) functionArn(l model.LambdaLink) *yaml.Node {
+	if l.Kind == model.LinkARN {
+		return ref(l.Parameter)
+	}
+	if r, ok := p.e.resource(l.FunctionID); ok && (r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion) {
+		return ref(l.FunctionID)
+	}
+	return getAtt(l.FunctionID, "Arn")
 }

@@ -152,6 +152,17 @@ func TestEditYAML(t *testing.T) {
 				"    B:\r\n        Type: Y\r\n    C:\r\n        Type: Z\r\n        Properties:\r\n            R:\r\n                Ref: A",
 		},
 		{
+			name: "two keys below one new key",
+			src:  chat,
+			edit: func(e *Edit) error {
+				if err := e.Set(SectionResources, "ChatApi", []string{"Properties", "Routes", "send", "FunctionArn"}, node(t, "!GetAtt Fn.Arn")); err != nil {
+					return err
+				}
+				return e.Set(SectionResources, "ChatApi", []string{"Properties", "Routes", "send", "RouteResponseSelectionExpression"}, node(t, "$default"))
+			},
+			want: strings.Replace(chat, "\"$request.body.action\"\n", "\"$request.body.action\"\n      Routes:\n        send:\n          FunctionArn: !GetAtt Fn.Arn\n          RouteResponseSelectionExpression: $default\n", 1),
+		},
+		{
 			name: "flow-style properties are written again in block style",
 			src:  "Resources:\n  A:\n    Type: X\n    Properties: {P: 1, Q: [a]}\n  B: {Type: Y}\n",
 			edit: func(e *Edit) error {
