@@ -307,6 +307,7 @@ func corpusFiles(t testing.TB) []string {
 // corpus file, alone, and checks that the splice reads back as intended
 // (Apply verifies) and that no line outside the resource changed.
 func TestEditEveryResource(t *testing.T) {
+	t.Parallel()
 	for _, path := range corpusFiles(t) {
 		src, err := os.ReadFile(path)
 		if err != nil {
