@@ -101,19 +101,6 @@ func where(t *render.Template, k routeKey) string {
 // bodySelector is the form of a selection expression that reads the message.
 var bodySelector = regexp.MustCompile(`^\$\{?request\.body\.`)
 
-// checkSelector reports a missing selection expression or one that does not
-// read the message body.
-func (r *run) checkSelector(api render.Resource) {
-	n := api.Prop("RouteSelectionExpression")
-	if n == nil {
-		r.report(NoSelectionExpression, api, nil, "WebSocket API %s has no RouteSelectionExpression", api.ID)
-		return
-	}
-	if s, ok := render.Scalar(n); ok && !bodySelector.MatchString(s) {
-		r.report(SelectorNotBody, api, n, "RouteSelectionExpression %q does not read a property of $request.body", s)
-	}
-}
-
 // checkStageName reports a stage named $default.
 func (r *run) checkStageName(res render.Resource, n *yaml.Node) {
 	if s, ok := render.Scalar(n); ok && s == "$default" {

@@ -97,11 +97,11 @@ func writeText(w io.Writer, fs []Finding, files int, profile colorprofile.Profil
 		b.WriteString(fix.Render("    fix: "+f.Rule.Fix) + "\n")
 	}
 	c := Count(fs)
-	files_ := "file"
+	noun := "file"
 	if files != 1 {
-		files_ = "files"
+		noun = "files"
 	}
-	fmt.Fprintf(&b, "%d %s checked: %s\n", files, files_, c)
+	fmt.Fprintf(&b, "%d %s checked: %s\n", files, noun, c)
 	_, err := io.WriteString(cw, b.String())
 	return err
 }
