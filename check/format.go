@@ -260,3 +260,16 @@ func ruleName(title string) string {
 	}
 	return b.String()
 }
+
+// WriteRules writes the rule table as Markdown: the reference of what check
+// finds, printed by `wsdesign check --rules`.
+func WriteRules(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| ID | Severity | Rule | What goes wrong at run time | Fix |\n|---|---|---|---|---|\n")
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	for _, r := range Rules {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, r.Severity, cell(r.Title), cell(r.Runtime), cell(r.Fix))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

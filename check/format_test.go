@@ -189,3 +189,14 @@ func TestParseFormat(t *testing.T) {
 		t.Error("ParseFormat(xml) succeeded")
 	}
 }
+
+func TestWriteRules(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteRules(&b); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n| WSD"); n != len(Rules) {
+		t.Errorf("%d rule rows, want %d", n, len(Rules))
+	}
+	golden.RequireEqual(t, b.Bytes())
+}

@@ -72,7 +72,7 @@ var (
 		"Add an AWS::ApiGatewayV2::Stage with ApiId, a StageName such as prod and AutoDeploy: true."}
 	DefaultStageName = &Rule{"WSD008", Error,
 		"stage is named $default",
-		"$default is a stage name of HTTP APIs; a WebSocket stage of that name does not serve connections as expected.",
+		"Clients reach a WebSocket stage by its name in the URL (wss://…/prod); $default, the HTTP API's catch-all stage, does not work as a WebSocket stage, and the callback URL handlers build from it is wrong.",
 		"Name the stage prod (or any [A-Za-z0-9_-] name) and update the URLs built from it."}
 	TwoWayIncomplete = &Rule{"WSD009", Error,
 		"two-way route is incomplete",
