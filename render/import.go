@@ -337,7 +337,14 @@ func (x *index) raw(res Resource) API {
 		az.PermissionIDs = x.permissionsFor(az.Handler, id)
 		a.Authorizers = append(a.Authorizers, az)
 	}
-	responses := x.of(TypeRouteResponse, id)
+	// Each response's RouteId is read once, not once per route: APIs near
+	// the 300-route limit have hundreds of both.
+	responsesOf := map[string][]string{}
+	for _, rr := range x.of(TypeRouteResponse, id) {
+		for _, ref := range Refs(rr.Prop("RouteId")) {
+			responsesOf[ref] = append(responsesOf[ref], rr.ID)
+		}
+	}
 
 	for _, r := range x.of(TypeRoute, id) {
 		rt := Route{ID: r.ID, KeyNode: r.Prop("RouteKey"), Key: Text(r.Prop("RouteKey")), Resource: r}
@@ -345,11 +352,9 @@ func (x *index) raw(res Resource) API {
 			rt.RouteResponseSelectionExpression = Text(n)
 			rt.TwoWay = true
 		}
-		for _, rr := range responses {
-			if RefersTo(rr.Prop("RouteId"), r.ID) {
-				rt.RouteResponseIDs = append(rt.RouteResponseIDs, rr.ID)
-				rt.TwoWay = true
-			}
+		if ids := responsesOf[r.ID]; len(ids) > 0 {
+			rt.RouteResponseIDs = ids
+			rt.TwoWay = true
 		}
 		for _, ref := range Refs(r.Prop("Target")) {
 			if integ, ok := integrations[ref]; ok {
