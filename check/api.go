@@ -45,7 +45,7 @@ func Template(t *render.Template) ([]Finding, error) {
 // checkAPI runs the rules of one WebSocket API.
 func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 	api := a.Resource
-	r.checkSelectorNode(api, a.RouteSelectionNode)
+	r.checkSelector(api, a.RouteSelectionNode)
 
 	var keys []routeKey
 	hasConnect := false
@@ -100,9 +100,9 @@ func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 	r.checkStages(a, byID)
 }
 
-// checkSelectorNode reports a missing selection expression or one that does
+// checkSelector reports a missing selection expression or one that does
 // not read the message body.
-func (r *run) checkSelectorNode(api render.Resource, n *yaml.Node) {
+func (r *run) checkSelector(api render.Resource, n *yaml.Node) {
 	if n == nil {
 		r.report(NoSelectionExpression, api, nil, "WebSocket API %s has no RouteSelectionExpression", api.ID)
 		return

@@ -111,3 +111,13 @@ func TestCheckColour(t *testing.T) {
 		t.Errorf("escape codes when the output is not a terminal:\n%q", out)
 	}
 }
+
+func TestCheckRules(t *testing.T) {
+	out, code := runCLI(t, "check", "--rules")
+	if code != ExitOK || !strings.HasPrefix(out, "| ID | Severity |") || !strings.Contains(out, "| WSD026 | error |") {
+		t.Errorf("check --rules: exit %d\n%s", code, out)
+	}
+	if out, code := runCLI(t, "check"); code != ExitUsage || !strings.Contains(out, "at least one template") {
+		t.Errorf("check without files: exit %d, want %d\n%s", code, ExitUsage, out)
+	}
+}
