@@ -60,7 +60,7 @@ func newCheckCmd(info BuildInfo) *cobra.Command {
 				findings = append(findings, fs...)
 			}
 			out := cmd.OutOrStdout()
-			if err := check.Write(out, f, findings, len(templates), colorprofile.Detect(out, os.Environ()), info.Version); err != nil {
+			if err := check.Write(out, f, findings, len(templates), colorprofile.Detect(out, os.Environ()), info.String()); err != nil {
 				return err
 			}
 			if check.Count(findings).Errors > 0 {

@@ -26,7 +26,7 @@ func newRouteCmd() *cobra.Command {
 			"  echo '{\"action\": \"join\"}' | wsdesign route template.yaml - --api ChatApi",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, apis, err := importFile(args[0])
+			t, apis, err := importFile(args[0])
 			if err != nil {
 				return err
 			}
@@ -41,7 +41,9 @@ func newRouteCmd() *cobra.Command {
 				}
 			}
 			if a.Design.RouteSelector == "" {
-				return usageErrorf("%s: API %s selects routes with %s, which cannot be simulated: wsdesign simulates $request.body.<property> selectors", a.Resource.ID, a.Resource.ID, cmp.Or(a.RouteSelectionExpression, "no RouteSelectionExpression"))
+				at := cmp.Or(a.RouteSelectionNode, a.Resource.Key)
+				return withCode(ExitUsage, t.Errorf(at, "API %s selects routes with %s, which cannot be simulated: wsdesign simulates $request.body.<property> selectors",
+					a.Resource.ID, cmp.Or(a.RouteSelectionExpression, "no RouteSelectionExpression")))
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), explainRoute(a, message))
 			return err

@@ -38,7 +38,7 @@ func TestRoute(t *testing.T) {
 		{"no match, no $default", []string{"--api", "GameApi", `{"message": {"type": "jump"}}`}, ExitOK, []string{
 			"endpoint  none", `= "jump"`, "there is no $default endpoint", "Forbidden"}, nil},
 		{"selector not on the body", []string{"--api", "HeaderApi", `{}`}, ExitUsage, []string{
-			"$request.header.x-action", "cannot be simulated"}, nil},
+			"testdata/route.yaml:54:33: API HeaderApi selects routes with $request.header.x-action", "cannot be simulated"}, nil},
 		{"several APIs", []string{`{}`}, ExitUsage, []string{"3 WebSocket APIs (ChatApi, GameApi, HeaderApi): choose one with --api"}, nil},
 		{"unknown API", []string{"--api", "Nope", `{}`}, ExitUsage, []string{"--api Nope: no such WebSocket API"}, nil},
 	}
