@@ -363,7 +363,13 @@ func (x *index) raw(res Resource) API {
 		az.PermissionIDs = x.permissionsFor(az.Handler, id)
 		a.Authorizers = append(a.Authorizers, az)
 	}
-	responses := x.of(TypeRouteResponse, id)
+	// Route responses by the routes they refer to, read once.
+	responses := map[string][]string{}
+	for _, rr := range x.of(TypeRouteResponse, id) {
+		for _, ref := range Refs(rr.Prop("RouteId")) {
+			responses[ref] = append(responses[ref], rr.ID)
+		}
+	}
 
 	for _, r := range x.of(TypeRoute, id) {
 		rt := Route{ID: r.ID, KeyNode: r.Prop("RouteKey"), Key: Text(r.Prop("RouteKey")), Resource: r}
@@ -371,11 +377,9 @@ func (x *index) raw(res Resource) API {
 			rt.RouteResponseSelectionExpression = Text(n)
 			rt.TwoWay = true
 		}
-		for _, rr := range responses {
-			if RefersTo(rr.Prop("RouteId"), r.ID) {
-				rt.RouteResponseIDs = append(rt.RouteResponseIDs, rr.ID)
-				rt.TwoWay = true
-			}
+		if rr := responses[r.ID]; len(rr) > 0 {
+			rt.RouteResponseIDs = rr
+			rt.TwoWay = true
 		}
 		for _, ref := range Refs(r.Prop("Target")) {
 			if integ, ok := integrations[ref]; ok {

@@ -196,3 +196,36 @@ func TestInspectBadInput(t *testing.T) {
 		t.Errorf("missing file: exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestInspectRefusesEveryBadInput runs inspect over each malformed file of
+// render/testdata/bad: exit 2, an error naming file:line:col, the file
+// untouched.
+func TestInspectRefusesEveryBadInput(t *testing.T) {
+	files, err := filepath.Glob("../../render/testdata/bad/*")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("bad inputs missing: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"inspect", path}, {"inspect", "--json", path}} {
+				got, code := runCLI(t, args...)
+				if code != ExitUsage {
+					t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+				}
+				var e *render.Error
+				_, _, err := importFile(path)
+				if !errors.As(err, &e) || !strings.Contains(got, e.Pos.String()+": ") {
+					t.Errorf("%v: output %q lacks file:line:col", args, got)
+				}
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(before, after) {
+				t.Error("inspect changed the file")
+			}
+		})
+	}
+}
