@@ -9,32 +9,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// CloudFormation and SAM resource types the importer reads.
-const (
-	TypeAPI              = "AWS::ApiGatewayV2::Api"
-	TypeRoute            = "AWS::ApiGatewayV2::Route"
-	TypeRouteResponse    = "AWS::ApiGatewayV2::RouteResponse"
-	TypeIntegration      = "AWS::ApiGatewayV2::Integration"
-	TypeAuthorizer       = "AWS::ApiGatewayV2::Authorizer"
-	TypeStage            = "AWS::ApiGatewayV2::Stage"
-	TypeDeployment       = "AWS::ApiGatewayV2::Deployment"
-	TypePermission       = "AWS::Lambda::Permission"
-	TypeLambdaFunction   = "AWS::Lambda::Function"
-	TypeLambdaAlias      = "AWS::Lambda::Alias"
-	TypeLambdaVersion    = "AWS::Lambda::Version"
-	TypeServerlessFunc   = "AWS::Serverless::Function"
-	TypeServerlessWSAPI  = "AWS::Serverless::WebSocketApi"
-	ProtocolWebSocket    = "WEBSOCKET"
-	IntegrationAWSProxy  = "AWS_PROXY"
-	IntegrationAWS       = "AWS"
-	AuthorizationCustom  = "CUSTOM"
-	AuthorizerRequest    = "REQUEST"
-	SAMDefaultStage      = "default"
-	routeSelectorPrefix  = "$request.body."
-	routeSelectorBraced  = "${request.body."
-	integrationsTargetNS = "integrations"
-)
-
 // Deployment says how an API's routes go live, as ws-check --design reports it.
 const (
 	// DeployAuto: a stage has AutoDeploy (SAM-native APIs always do).

@@ -27,8 +27,8 @@ func Execute(info BuildInfo) int {
 			if errors.As(err, &e) && e.err == nil {
 				return // the command already said everything
 			}
-			// Errors often start with a file path (file:line:col: …), which
-			// fang's default style would capitalise.
+			// Messages start with flags and file names (--name, d.yaml:4:11),
+			// which must keep their case.
 			styles.ErrorText = styles.ErrorText.UnsetTransform()
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
@@ -49,6 +49,7 @@ func newRoot(info BuildInfo) *cobra.Command {
 	root.SetOut(os.Stdout)
 	root.SetErr(os.Stderr)
 	root.AddCommand(
+		newNewCmd(),
 		newVersionCmd(info),
 		newInspectCmd(),
 	)
