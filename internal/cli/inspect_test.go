@@ -48,11 +48,17 @@ func corpusTemplates(t *testing.T) []string {
 	if len(files) < 20 {
 		t.Fatalf("only %d corpus templates in %s (../shared must be linked next to the module)", len(files), corpusDir)
 	}
-	return files
+	// The importer's own edge cases are compared too.
+	edge, err := filepath.Glob("../../render/testdata/import/*")
+	if err != nil || len(edge) == 0 {
+		t.Fatalf("no templates in render/testdata/import: %v", err)
+	}
+	return append(files, edge...)
 }
 
 // TestInspectJSONMatchesOracle compares `inspect --json` with what the
-// independent checker reads from every corpus template. The checker knows
+// independent checker reads from every corpus template and every edge case
+// of render/testdata/import. The checker knows
 // only raw AWS::ApiGatewayV2::Api resources, so SAM-native APIs are left
 // out of the comparison (the render tests check them against expected.json).
 func TestInspectJSONMatchesOracle(t *testing.T) {
