@@ -130,3 +130,86 @@ func TestImportForms(t *testing.T) {
 		{ID: "WorkerV1", Type: render.TypeLambdaVersion},
 	})
 }
+
+// TestImportSAM reads SAM-native APIs as the transform would expand them:
+// Globals.WebSocketApi, the default name and stage, Auth on $connect.
+func TestImportSAM(t *testing.T) {
+	_, apis := importFile(t, filepath.Join("testdata", "import", "sam.yaml"))
+	if len(apis) != 2 {
+		t.Fatalf("%d APIs, want 2", len(apis))
+	}
+	eq := func(what string, got, want any) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", what, got, want)
+		}
+	}
+	secured, plain := apis[0], apis[1]
+	eq("SAM", []bool{secured.SAM, plain.SAM}, []bool{true, true})
+	connect := model.LambdaLink{Kind: model.LinkExisting, FunctionID: "Connect", FunctionType: render.TypeServerlessFunc}
+	eq("secured design", secured.Design, model.Design{
+		Name: "Secured", LogicalID: "Secured", RouteSelector: "op", Description: "secured", Stage: "live",
+		Authorizer: &model.Authorizer{
+			Handler:        model.LambdaLink{Kind: model.LinkExisting, FunctionID: "Auth", FunctionType: render.TypeServerlessFunc},
+			IdentitySource: []string{"route.request.querystring.token"},
+		},
+		Endpoints: []model.Endpoint{
+			{Route: "$connect", Handler: connect},
+			{Route: "ask", Mode: model.TwoWay, Handler: connect},
+		},
+	})
+	eq("secured $connect", []any{secured.Routes[0].AuthorizationType, secured.Routes[0].HasAuthorizer, secured.Routes[0].AuthorizerID}, []any{"CUSTOM", true, ""})
+	eq("secured stages", secured.Stages, []render.Stage{{Name: "live", NameNode: secured.Stages[0].NameNode, AutoDeploy: true}})
+	eq("secured resources", secured.Resources, []string{"Secured"})
+	eq("secured pinned", secured.Pinned.API, "Secured")
+
+	eq("plain name", plain.Design.Name, `{"Fn::Sub":"${AWS::StackName}-plain"}`)
+	eq("plain stage", plain.Design.Stage, "v2")
+	eq("plain selector", plain.Design.RouteSelector, "action")
+	eq("plain $connect", []any{plain.Routes[0].AuthorizationType, plain.Routes[0].HasAuthorizer}, []any{"AWS_IAM", false})
+	eq("plain authorizer", plain.Design.Authorizer, (*model.Authorizer)(nil))
+
+	s := render.Summarize(apis)
+	eq("summary names", []any{s.APIs[0].Name, s.APIs[1].Name}, []any{"Secured", `{"Fn::Sub":"${AWS::StackName}-plain"}`})
+	eq("summary stages", []any{s.APIs[0].Stages, s.APIs[1].Stages}, []any{[]any{"live"}, []any{"v2"}})
+	az := s.APIs[0].Routes[0].Authorizer
+	if az == nil || az.LogicalID != nil || *az.Handler != "Auth" || !reflect.DeepEqual(az.IdentitySource, []any{"route.request.querystring.token"}) {
+		t.Errorf("summary authorizer %+v", az)
+	}
+}
+
+func TestTextAndCompactJSON(t *testing.T) {
+	for _, c := range []struct{ yaml, text, json string }{
+		{`v: plain`, "plain", `"plain"`},
+		{`v: "123"`, "123", `"123"`},
+		{`v: 0x1F`, "31", `31`},
+		{`v: 0o17`, "15", `15`},
+		{`v: 1e21`, "1e+21", `1e+21`},
+		{`v: 0.0000001`, "1e-7", `1e-7`},
+		{`v: 12.50`, "12.5", `12.5`},
+		{`v: .inf`, "Infinity", `null`},
+		{`v: True`, "true", `true`},
+		{`v: yes`, "yes", `"yes"`},
+		{`v: ~`, "", `null`},
+		{`v: !!str 12`, "12", `"12"`},
+		{`v: "tab\tquote\" <&> \u2028"`, "tab\tquote\" <&> \u2028", "\"tab\\tquote\\\" <&> \u2028\""},
+		{`v: !GetAtt Fn.Arn`, `{"Fn::GetAtt":["Fn","Arn"]}`, `{"Fn::GetAtt":["Fn","Arn"]}`},
+		{`v: !GetAtt [Fn, Arn]`, `{"Fn::GetAtt":["Fn","Arn"]}`, `{"Fn::GetAtt":["Fn","Arn"]}`},
+		{`v: !Ref 42`, `{"Ref":"42"}`, `{"Ref":"42"}`},
+		{`v: {Fn::Join: ["", [a, !Ref B]]}`, `{"Fn::Join":["",["a",{"Ref":"B"}]]}`, `{"Fn::Join":["",["a",{"Ref":"B"}]]}`},
+		{`v: {b: 1, "10": 2, a: 3, "2": 4}`, `{"2":4,"10":2,"b":1,"a":3}`, `{"2":4,"10":2,"b":1,"a":3}`},
+		{"v: &x {k: v}\nw: *x", `{"k":"v"}`, `{"k":"v"}`},
+	} {
+		tpl, err := render.Parse("v.yaml", []byte(c.yaml+"\nResources: {}\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.yaml, err)
+		}
+		n := render.Get(tpl.Root, "v")
+		if got := render.Text(n); got != c.text {
+			t.Errorf("Text(%s) = %q, want %q", c.yaml, got, c.text)
+		}
+		if got := render.CompactJSON(n); got != c.json {
+			t.Errorf("CompactJSON(%s) = %s, want %s", c.yaml, got, c.json)
+		}
+	}
+}
