@@ -34,6 +34,9 @@ type API struct {
 	// form or is not a literal, and then RouteSelectionExpression below holds
 	// it and an edit must leave the property alone unless the user sets a
 	// selector. LogicalID is the API's logical ID, so that a plan keeps it.
+	// Stage is the first stage in file order. Each route is an endpoint, in
+	// file order; a route that is not a Lambda proxy wsdesign can relink
+	// has Foreign set to its integration type ("none" without one).
 	Design model.Design
 	// NameNode is the Name as written (nil when absent; SAM then uses the
 	// logical ID).

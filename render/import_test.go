@@ -308,3 +308,42 @@ func TestImportReadsBackWhatBuildWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestImportIgnoresLineEndings reads every corpus file again with CRLF line
+// endings and a byte-order mark, and expects the same APIs.
+func TestImportIgnoresLineEndings(t *testing.T) {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == "expected.json" || !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		_, want := importCorpusFile(t, name)
+		src, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		crlf := append([]byte("\ufeff"), bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))...)
+		tpl, err := render.Parse(name, crlf)
+		if err != nil {
+			t.Fatalf("%s with CRLF: %v", name, err)
+		}
+		got, err := render.Import(tpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := json.Marshal(render.Summarize(got))
+		w, _ := json.Marshal(render.Summarize(want))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s with CRLF reads\n%s\nwant\n%s", name, g, w)
+		}
+		for i := range got {
+			if !reflect.DeepEqual(got[i].Design, want[i].Design) {
+				t.Errorf("%s with CRLF: design %+v, want %+v", name, got[i].Design, want[i].Design)
+			}
+		}
+	}
+}

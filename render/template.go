@@ -124,10 +124,13 @@ func Parse(path string, src []byte) (*Template, error) {
 	body := bytes.TrimLeft(src, " \t\r\n\ufeff")
 	if len(body) > 0 && body[0] == '{' {
 		t.Format = JSON
-		if err := checkJSON(src); err != nil {
+		// encoding/json refuses a byte-order mark, which editors on Windows
+		// write and CloudFormation accepts.
+		bom := len(src) - len(bytes.TrimPrefix(src, []byte("\ufeff")))
+		if err := checkJSON(src[bom:]); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
-				l, c := lineCol(src, int(se.Offset)-1)
+				l, c := lineCol(src, bom+int(se.Offset)-1)
 				return nil, fail(l, c, "invalid JSON: %s", se.Error())
 			}
 			if errors.Is(err, io.ErrUnexpectedEOF) {
