@@ -42,8 +42,10 @@ func TestTemplateSizeAndShape(t *testing.T) {
 // TestTemplatePassesOracles proves the benchmark input is a template that
 // deploys and works: AWS's validator and the wiring checker find nothing.
 func TestTemplatePassesOracles(t *testing.T) {
-	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not installed: ../shared/oracle cannot run")
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: ../shared/oracle cannot run", tool)
+		}
 	}
 	path := filepath.Join(t.TempDir(), "template.yaml")
 	if err := os.WriteFile(path, gen.Template(500), 0o600); err != nil {
