@@ -439,3 +439,14 @@ func TestPolicyTooLarge(t *testing.T) {
 		t.Errorf("20 per-route permissions fit in 20 KB, yet new findings %s\n%s", ids(added), dump(few))
 	}
 }
+
+// atLeast keeps the findings of a severity or worse.
+func atLeast(fs []Finding, s Severity) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Rule.Severity >= s {
+			out = append(out, f)
+		}
+	}
+	return out
+}
