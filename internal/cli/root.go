@@ -53,6 +53,8 @@ func newRoot(info BuildInfo) *cobra.Command {
 		newEditCmd(),
 		newVersionCmd(info),
 		newInspectCmd(),
+		newCheckCmd(info),
+		newRouteCmd(),
 	)
 	return root
 }
