@@ -356,6 +356,9 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		} else if err := p.add(frag.Plan.Stage.Value); err != nil {
 			return Change{}, err
 		}
+		if err := e.renameStage(api, literalStage(old.Stage), d.Stage); err != nil {
+			return Change{}, err
+		}
 	}
 
 	// Endpoints.
@@ -804,6 +807,15 @@ func clonePinned(p model.Pinned) model.Pinned {
 	return c
 }
 
+// literalStage is a stage name written as a literal, or "" for one given
+// by an intrinsic function (which the importer writes as JSON text).
+func literalStage(stage string) string {
+	if model.ValidateStage(stage) != nil {
+		return ""
+	}
+	return stage
+}
+
 func lastOf(ids []string) string {
 	if len(ids) == 0 {
 		return ""
@@ -840,6 +852,11 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			continue
 		}
 		if err := set([]string{c.prop}, c.value); err != nil {
+			return err
+		}
+	}
+	if d.Stage != old.Stage {
+		if err := e.renameStage(id, literalStage(old.Stage), d.Stage); err != nil {
 			return err
 		}
 	}

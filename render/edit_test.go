@@ -152,6 +152,12 @@ func TestEditYAML(t *testing.T) {
 				"    B:\r\n        Type: Y\r\n    C:\r\n        Type: Z\r\n        Properties:\r\n            R:\r\n                Ref: A",
 		},
 		{
+			name: "a scalar changes alone, keeping its tag, quotes and comment",
+			src:  "Resources:\n  F:\n    Type: X\n    Properties:\n      U: !Sub \"https://${Api}/prod\"  # the URL\n      V: !Sub 'arn:${Api}/prod/*'\n      W:\n        Fn::Sub: https://${Api}/prod\n",
+			edit: func(e *Edit) error { return e.renameStage("Api", "prod", "v2") },
+			want: "Resources:\n  F:\n    Type: X\n    Properties:\n      U: !Sub \"https://${Api}/v2\"  # the URL\n      V: !Sub 'arn:${Api}/v2/*'\n      W:\n        Fn::Sub: https://${Api}/v2\n",
+		},
+		{
 			name: "two keys below one new key",
 			src:  chat,
 			edit: func(e *Edit) error {

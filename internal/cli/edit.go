@@ -210,7 +210,11 @@ func (o *editOptions) apply(cmd *cobra.Command, t *render.Template, api render.A
 		}
 		d.Authorizer = nil
 	case o.authorizer != "":
-		d.Authorizer = &model.Authorizer{Handler: r.Link(o.authorizer), IdentitySource: o.identitySources}
+		sources := o.identitySources
+		if len(sources) == 0 {
+			sources = []string{model.DefaultIdentitySource}
+		}
+		d.Authorizer = &model.Authorizer{Handler: r.Link(o.authorizer), IdentitySource: sources}
 	case len(o.identitySources) > 0:
 		if d.Authorizer == nil {
 			return d, usageErrorf("--identity-source: the API has no authorizer; give --authorizer too")

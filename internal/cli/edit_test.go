@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -158,5 +160,58 @@ func TestEditMalformedTemplate(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != bad {
 		t.Error("the file changed")
+	}
+}
+
+// TestEditGeneratedTemplateStaysClean edits a template that new wrote, one
+// change at a time, and asks the independent checkers about each result:
+// an edited wsdesign template must stay as correct as a new one.
+func TestEditGeneratedTemplateStaysClean(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed: skipping the oracle checks (cfn-validate, ws-check)")
+	}
+	// runNew changes the working folder; the oracle is found from here.
+	oracle, err := filepath.Abs("../../../shared/oracle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, stderr, code := runNew(t, dir, "--name", "Chat", "--endpoint", "$connect=OnConnect", "--endpoint", "send=Send,2-way"); code != ExitOK {
+		t.Fatalf("new: exit %d: %s", code, stderr)
+	}
+	path := filepath.Join(dir, DefaultTemplate)
+	var snapshots []string
+	for i, change := range [][]string{
+		{"--stage", "v2"},
+		{"--add-endpoint", "typing=Send,2-way", "--add-endpoint", "$default=Fallback"},
+		{"--set-endpoint", "send,1-way", "--set-endpoint", "typing=OnConnect", "--grant"},
+		{"--authorizer", "Auth"},
+		{"--remove-endpoint", "send", "--route-selector", "type"},
+		{"--authorizer", "none", "--name", "Chat room"},
+	} {
+		root := newRoot(BuildInfo{})
+		var errOut bytes.Buffer
+		root.SetOut(&bytes.Buffer{})
+		root.SetErr(&errOut)
+		root.SetArgs(append([]string{"edit", path, "--yes"}, change...))
+		if err := root.Execute(); err != nil {
+			t.Fatalf("edit %v: %v\n%s", change, err, errOut.String())
+		}
+		snap := filepath.Join(dir, fmt.Sprintf("step%d.yaml", i))
+		src, _ := os.ReadFile(path)
+		if err := os.WriteFile(snap, src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		snapshots = append(snapshots, snap)
+	}
+	for _, tool := range []string{"ws-check", "cfn-validate"} {
+		out, err := exec.Command(filepath.Join(oracle, tool), snapshots...).CombinedOutput()
+		if err != nil {
+			t.Errorf("%s: %v\n%s", tool, err, out)
+		}
+	}
+	d := importAPIs(t, path)[0].Design
+	if d.Name != "Chat room" || d.Stage != "v2" || d.RouteSelector != "type" || d.Authorizer != nil || len(d.Endpoints) != 3 {
+		t.Errorf("final design: %+v", d)
 	}
 }
