@@ -1,0 +1,69 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every key the wizard answers to. The help line shows the ones
+// that apply to the current screen and field.
+type keyMap struct {
+	Quit key.Binding
+	Back key.Binding
+
+	// Forms.
+	Next   key.Binding
+	Prev   key.Binding
+	Submit key.Binding
+	Left   key.Binding
+	Right  key.Binding
+
+	// Lists.
+	Up         key.Binding
+	Down       key.Binding
+	Add        key.Binding
+	Edit       key.Binding
+	Delete     key.Binding
+	MoveUp     key.Binding
+	MoveDown   key.Binding
+	Connect    key.Binding
+	Disconnect key.Binding
+	Default    key.Binding
+	Continue   key.Binding
+
+	// Review.
+	PageUp   key.Binding
+	PageDown key.Binding
+	Write    key.Binding
+
+	// Quit confirmation.
+	Yes key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Left:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "choose")),
+		Right:  key.NewBinding(key.WithKeys("right", "l", "space")),
+
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
+		Down:       key.NewBinding(key.WithKeys("down", "j")),
+		Add:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:       key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")),
+		Delete:     key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
+		MoveUp:     key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/J", "reorder")),
+		MoveDown:   key.NewBinding(key.WithKeys("J", "shift+down")),
+		Connect:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "+$connect")),
+		Disconnect: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "+$disconnect")),
+		Default:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "+$default")),
+		Continue:   key.NewBinding(key.WithKeys("tab", "n"), key.WithHelp("tab", "next step")),
+
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "shift+up"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "shift+down")),
+		Write:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+
+		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit without writing")),
+	}
+}
