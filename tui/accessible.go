@@ -163,8 +163,11 @@ func (a *asker) review() error {
 	a.say("Logical IDs:")
 	for _, e := range m.entries() {
 		line := "  " + e.id.Value + " (" + e.about + ")"
-		if e.id.Origin != model.Derived {
-			line += " [" + e.id.Origin.String() + "] " + e.id.Reason
+		if e.id.Origin != model.Derived && e.id.Role != model.RoleFunction {
+			line += " [" + e.id.Origin.String() + "]"
+			if e.id.Reason != "" {
+				line += " " + e.id.Reason
+			}
 		}
 		a.say(line)
 	}

@@ -17,10 +17,10 @@ type apiScreen struct {
 
 func newAPIScreen(d model.Design) apiScreen {
 	return apiScreen{
-		name:      newTextField("Name", d.Name, "Chat"),
-		selector:  newTextField("Route selector property", d.RouteSelector, model.DefaultRouteSelector),
-		stage:     newTextField("Stage", d.Stage, model.DefaultStage),
-		logicalID: newTextField("Logical ID (optional)", d.LogicalID, "derived from the name"),
+		name:      newTextField("Name", d.Name, "e.g. Chat"),
+		selector:  newTextField("Route selector property", d.RouteSelector, "e.g. "+model.DefaultRouteSelector),
+		stage:     newTextField("Stage", d.Stage, "e.g. "+model.DefaultStage),
+		logicalID: newTextField("Logical ID (optional)", d.LogicalID, "empty: derived from the name"),
 	}
 }
 

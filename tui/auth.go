@@ -27,7 +27,7 @@ func newAuthScreen(d model.Design) authScreen {
 	s := authScreen{
 		use:     newChoiceField("Authorizer", option{label: "none"}, option{label: "Lambda authorizer on $connect"}),
 		handler: newActionField("Authorizer function"),
-		sources: newTextField("Identity sources (comma-separated)", model.DefaultIdentitySource, model.DefaultIdentitySource),
+		sources: newTextField("Identity sources", model.DefaultIdentitySource, "e.g. "+model.DefaultIdentitySource),
 		next:    newActionField("Continue"),
 	}
 	s.next.value = "enter: review the template"
@@ -122,7 +122,7 @@ func (s *authScreen) check(m *Model) {
 		s.handler.value = describeLink(a.Handler)
 		s.handler.err, _ = problemAt(m.problems, model.FieldAuthorizer)
 		s.sources.err, _ = problemAt(m.problems, model.FieldIdentitySource)
-		s.sources.note = "Browsers cannot set headers on a WebSocket: a query string token is the usual choice."
+		s.sources.note = "Comma-separated. Browsers cannot set headers on a WebSocket: a query string token is the usual choice."
 	}
 	s.next.err = firstErr(s.handler.err, s.sources.err)
 	s.next.touched = s.next.touched || s.form.focused(s.fields()) == s.next

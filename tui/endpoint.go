@@ -28,7 +28,7 @@ func (m *Model) editEndpoint(i int, route string) tea.Cmd {
 	}
 	s := endpointScreen{
 		index:       i,
-		route:       newTextField("Route", e.Route, "sendMessage"),
+		route:       newTextField("Route", e.Route, "e.g. sendMessage"),
 		mode:        newChoiceField("Mode", option{label: "1-way"}, option{label: "2-way"}),
 		handler:     newActionField("Handler"),
 		save:        newActionField("Save endpoint"),
@@ -101,7 +101,10 @@ func (s *endpointScreen) check(m *Model) {
 	i := m.editedIndex()
 	e := s.draft()
 	s.route.err, s.route.warn = problemAt(m.problems, model.EndpointField(i, "route"))
-	s.route.note = routeNote(m.design, e.Route)
+	s.route.note = ""
+	if s.route.err == nil {
+		s.route.note = routeNote(m.design, e.Route)
+	}
 
 	two := &s.mode.options[1]
 	two.disabled = ""

@@ -28,6 +28,7 @@ var namedKeys = map[string]tea.KeyPressMsg{
 	"shift+tab":  {Code: tea.KeyTab, Mod: tea.ModShift},
 	"esc":        {Code: tea.KeyEscape},
 	"ctrl+c":     {Code: 'c', Mod: tea.ModCtrl},
+	"ctrl+u":     {Code: 'u', Mod: tea.ModCtrl},
 	"up":         {Code: tea.KeyUp},
 	"down":       {Code: tea.KeyDown},
 	"left":       {Code: tea.KeyLeft},

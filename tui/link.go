@@ -60,9 +60,9 @@ func (m *Model) openLink(target linkTarget, cur model.LambdaLink, route string) 
 	for i, r := range model.Runtimes {
 		runtimes[i] = option{label: r}
 	}
-	s.name = newTextField("Name", suggested, "send message")
+	s.name = newTextField("Name", suggested, "e.g. send message")
 	s.runtime = newChoiceField("Runtime", runtimes...)
-	s.param = newTextField("Parameter name", "", "ChatHandlerArn")
+	s.param = newTextField("Parameter name", "", "e.g. ChatHandlerArn")
 
 	s.kind.choice = kindNew
 	switch cur.Kind {

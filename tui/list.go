@@ -60,12 +60,10 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		for i := range eps {
-			for _, f := range []string{"route", "mode", "handler"} {
-				if p := m.problems.For(model.EndpointField(i, f)).Errors(); len(p) > 0 {
-					l.cursor = i
-					l.note = fmt.Sprintf("Endpoint %s: %s", eps[i].Route, p[0].Message)
-					return nil
-				}
+			if p := m.byEndpoint[i].Errors(); len(p) > 0 {
+				l.cursor = i
+				l.note = fmt.Sprintf("Endpoint %s: %s", eps[i].Route, p[0].Message)
+				return nil
 			}
 		}
 		return m.show(screenAuthorizer)
@@ -116,7 +114,7 @@ func (l *listScreen) render(m *Model, width, height int) string {
 	for i := l.offset; i < len(eps) && i < l.offset+rows; i++ {
 		e := eps[i]
 		mark := " "
-		if m.endpointHasError(i) {
+		if len(m.byEndpoint[i].Errors()) > 0 {
 			mark = s.Error.Render("✗")
 		}
 		handler := e.Handler.String()
@@ -139,27 +137,13 @@ func (l *listScreen) render(m *Model, width, height int) string {
 	}
 	out += strings.TrimSuffix(b.String(), "\n")
 	note := l.note
-	if note == "" && l.cursor < len(eps) {
-		for _, f := range []string{"route", "mode", "handler"} {
-			if p := m.problems.For(model.EndpointField(l.cursor, f)); len(p) > 0 {
-				note = p[0].Message
-				break
-			}
-		}
+	if p := m.byEndpoint[l.cursor]; note == "" && len(p) > 0 {
+		note = p[0].Message
 	}
 	if note != "" {
 		out += "\n" + s.Warning.Width(width).Render(note)
 	}
 	return out
-}
-
-func (m *Model) endpointHasError(i int) bool {
-	for _, f := range []string{"route", "mode", "handler"} {
-		if len(m.problems.For(model.EndpointField(i, f)).Errors()) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // truncate cuts s to n columns with an ellipsis.

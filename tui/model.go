@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wsdesign/wsdesign/model"
 )
@@ -65,6 +66,8 @@ type Model struct {
 	// included, recomputed after every message.
 	plan     model.Plan
 	problems model.Problems
+	// byEndpoint holds the problems of each endpoint, by index.
+	byEndpoint map[int]model.Problems
 
 	askQuit   bool
 	confirmed bool
@@ -236,6 +239,15 @@ func (m *Model) sync() {
 	d := m.current()
 	m.plan = model.PlanIDs(d, m.opts.IDs)
 	m.problems = d.Validate(m.opts.IDs.Taken)
+	clear(m.byEndpoint)
+	if m.byEndpoint == nil {
+		m.byEndpoint = map[int]model.Problems{}
+	}
+	for _, p := range m.problems {
+		if i, ok := model.EndpointIndex(p.Field); ok {
+			m.byEndpoint[i] = append(m.byEndpoint[i], p)
+		}
+	}
 	switch m.screen {
 	case screenAPI:
 		m.api.check(m)
@@ -285,27 +297,37 @@ func (m *Model) render() string {
 	header := m.header()
 	footer := m.footer()
 	bodyH := m.height - lipgloss.Height(header) - lipgloss.Height(footer) - 1
-	var body string
+	var body []string
 	if m.width >= sideBySide {
+		// Side by side, joined line by line: the panel's lines are exactly
+		// panelW wide, the screen's are padded to mainW.
 		panelW := min(64, m.width*2/5)
 		mainW := m.width - panelW - 2
-		main := clipLines(m.renderScreen(mainW, bodyH), bodyH)
+		main := lines(m.renderScreen(mainW, bodyH), bodyH)
 		panel := m.renderPanel(panelW, bodyH)
-		body = lipgloss.JoinHorizontal(lipgloss.Top, lipgloss.NewStyle().Width(mainW+2).Render(main), panel)
+		for i := range max(len(main), len(panel)) {
+			var l, p string
+			if i < len(main) {
+				l = main[i]
+			}
+			if i < len(panel) {
+				p = panel[i]
+			}
+			body = append(body, l+strings.Repeat(" ", max(0, mainW+2-ansi.StringWidth(l)))+p)
+		}
 	} else {
-		main := m.renderScreen(m.width, bodyH)
-		mainH := lipgloss.Height(main)
-		if rest := bodyH - mainH - 1; rest >= stackedPanel {
-			body = main + "\n\n" + m.renderPanel(m.width, rest)
-		} else {
-			body = clipLines(main, bodyH)
+		// Lists and the preview shrink to leave the panel at least half the
+		// height; forms keep their height.
+		panelH := min(bodyH/2, len(m.renderPanel(m.width, bodyH)))
+		body = lines(m.renderScreen(m.width, bodyH-panelH-1), bodyH)
+		if rest := bodyH - len(body) - 1; rest >= stackedPanel {
+			body = append(append(body, ""), m.renderPanel(m.width, rest)...)
 		}
 	}
-	body = clipLines(body, bodyH)
-	if pad := bodyH - lipgloss.Height(body); pad > 0 {
-		body += strings.Repeat("\n", pad)
+	for len(body) < bodyH {
+		body = append(body, "")
 	}
-	return header + "\n" + body + "\n" + footer
+	return header + "\n" + strings.Join(body, "\n") + "\n" + footer
 }
 
 func (m *Model) header() string {
@@ -398,13 +420,10 @@ func (m *Model) renderScreen(width, height int) string {
 	return ""
 }
 
-// clipLines keeps the first n lines of s.
-func clipLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) <= n {
-		return s
-	}
-	return strings.Join(lines[:max(n, 0)], "\n")
+// lines splits s into at most n lines.
+func lines(s string, n int) []string {
+	out := strings.Split(s, "\n")
+	return out[:min(len(out), max(n, 0))]
 }
 
 // screenTitle is a screen's heading and a sentence on what it is for.

@@ -24,11 +24,10 @@ type Styles struct {
 	Disabled     lipgloss.Style // options that cannot be chosen
 	Cursor       lipgloss.Style // the selected row of a list
 
-	Panel      lipgloss.Style // the logical-ID panel's frame
-	PanelTitle lipgloss.Style
-	ID         lipgloss.Style // a logical ID in the panel
-	Role       lipgloss.Style // what a logical ID names
-	Marks      map[string]lipgloss.Style
+	PanelBorder lipgloss.Style // the logical-ID panel's frame
+	PanelTitle  lipgloss.Style
+	Role        lipgloss.Style // what a logical ID names
+	Marks       map[string]lipgloss.Style
 
 	Help help.Styles
 
@@ -60,9 +59,8 @@ func NewStyles(isDark bool) Styles {
 	s.Code = lipgloss.NewStyle().Foreground(cyan)
 	s.Disabled = lipgloss.NewStyle().Foreground(faint)
 	s.Cursor = lipgloss.NewStyle().Bold(true).Foreground(accent)
-	s.Panel = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(faint).Padding(0, 1)
+	s.PanelBorder = lipgloss.NewStyle().Foreground(faint)
 	s.PanelTitle = lipgloss.NewStyle().Bold(true)
-	s.ID = lipgloss.NewStyle()
 	s.Role = lipgloss.NewStyle().Foreground(muted)
 	s.Marks = map[string]lipgloss.Style{
 		"fallback":  lipgloss.NewStyle().Foreground(yellow),
