@@ -26,11 +26,10 @@ const connectFunctionName = "connect"
 func newAuthScreen(d model.Design) authScreen {
 	s := authScreen{
 		use:     newChoiceField("Authorizer", option{label: "none"}, option{label: "Lambda authorizer on $connect"}),
-		handler: newActionField("Authorizer function"),
+		handler: newActionField("Authorizer function", "enter: choose", "(none yet)"),
 		sources: newTextField("Identity sources", model.DefaultIdentitySource, "e.g. "+model.DefaultIdentitySource),
-		next:    newActionField("Continue"),
+		next:    newActionField("Continue", "enter: review the template", ""),
 	}
-	s.next.value = "enter: review the template"
 	if d.Authorizer != nil {
 		s.use.choice = 1
 		s.sources.text.SetValue(strings.Join(d.Authorizer.IdentitySource, ", "))

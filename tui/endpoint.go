@@ -30,13 +30,12 @@ func (m *Model) editEndpoint(i int, route string) tea.Cmd {
 		index:       i,
 		route:       newTextField("Route", e.Route, "e.g. sendMessage"),
 		mode:        newChoiceField("Mode", option{label: "1-way"}, option{label: "2-way"}),
-		handler:     newActionField("Handler"),
-		save:        newActionField("Save endpoint"),
+		handler:     newActionField("Handler", "enter: choose", "(none yet)"),
+		save:        newActionField("Save endpoint", "enter: save · esc: discard", ""),
 		handlerLink: e.Handler,
 		foreign:     e.Foreign,
 	}
 	s.mode.choice = int(e.Mode)
-	s.save.value = "enter: save · esc: discard"
 	if route != "" {
 		// A quick-added route is settled: go straight to its handler.
 		s.form.focus = 2

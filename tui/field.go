@@ -24,6 +24,8 @@ type field struct {
 	vertical bool // options one per line, chosen with ↑/↓
 
 	value string // fieldAction: what the action currently holds
+	hint  string // fieldAction: what enter does, shown when focused
+	empty string // fieldAction: what stands for an empty value
 
 	err  error
 	warn string
@@ -61,7 +63,11 @@ func newChoiceField(label string, options ...option) *field {
 	return &field{label: label, kind: fieldChoice, options: options}
 }
 
-func newActionField(label string) *field { return &field{label: label, kind: fieldAction} }
+// newActionField is a field that runs an action on enter: hint says what
+// the action does, empty what the field shows before it holds a value.
+func newActionField(label, hint, empty string) *field {
+	return &field{label: label, kind: fieldAction, hint: hint, empty: empty}
+}
 
 // Value is the text of a text field.
 func (f *field) Value() string { return f.text.Value() }
@@ -214,11 +220,12 @@ func (f *field) renderValue(focused bool, width int, s Styles) string {
 		return f.text.View()
 	case fieldAction:
 		v := f.value
-		if v == "" {
-			v = s.Hint.Render("(none yet)")
+		if v == "" && f.empty != "" {
+			v = s.Hint.Render(f.empty)
 		}
-		if focused {
-			v += s.Hint.Render("  enter: choose")
+		// A button (an action with no value) always says what it does.
+		if f.hint != "" && (focused || f.empty == "") {
+			v = strings.TrimSpace(v + "  " + s.Hint.Render(f.hint))
 		}
 		return v
 	}

@@ -88,6 +88,7 @@ func TestFlowChatAPI(t *testing.T) {
 	}
 	assertDesign(t, got, chatDesign())
 	must(t, previews == 1, "the preview was computed %d times, want once", previews)
+	checkWritten(t, got)
 }
 
 func assertDesign(t *testing.T, got, want model.Design) {

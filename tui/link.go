@@ -41,7 +41,7 @@ type linkScreen struct {
 func (m *Model) openLink(target linkTarget, cur model.LambdaLink, route string) tea.Cmd {
 	s := linkScreen{target: target}
 	s.kind = newChoiceField("Function",
-		option{label: "in the template"}, option{label: "new function"}, option{label: "by ARN (outside the template)"})
+		option{label: "existing function"}, option{label: "new function"}, option{label: "by ARN (outside the template)"})
 	s.choices = m.linkChoices()
 	var opts []option
 	for _, c := range s.choices {
