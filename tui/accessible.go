@@ -43,20 +43,20 @@ func (a *asker) run() error {
 	d := &m.design
 	a.say("New WebSocket API. Answer each question and press Enter; end the input (Ctrl+D) to cancel without writing.")
 	var err error
-	if d.Name, err = a.input("API name:", d.Name, model.ValidateName); err != nil {
+	if d.Name, err = a.input("API name", d.Name, model.ValidateName); err != nil {
 		return err
 	}
 	a.sync()
 	a.say("Logical ID: " + describeID(m.plan.API))
-	if d.RouteSelector, err = a.input("Route selector property ["+d.RouteSelector+"]:", d.RouteSelector, model.ValidateRouteSelector); err != nil {
+	if d.RouteSelector, err = a.input("Route selector property", d.RouteSelector, model.ValidateRouteSelector); err != nil {
 		return err
 	}
 	a.say("Example message: " + exampleMessage(*d))
-	if d.Stage, err = a.input("Stage ["+d.Stage+"]:", d.Stage, model.ValidateStage); err != nil {
+	if d.Stage, err = a.input("Stage", d.Stage, model.ValidateStage); err != nil {
 		return err
 	}
 	validID := func(s string) error { return model.ValidateLogicalID(s, m.opts.IDs.Taken) }
-	if d.LogicalID, err = a.input("Explicit logical ID (empty to keep "+m.plan.API.Value+"):", d.LogicalID, validID); err != nil {
+	if d.LogicalID, err = a.input("Explicit logical ID (empty to keep "+m.plan.API.Value+")", d.LogicalID, validID); err != nil {
 		return err
 	}
 	if err := a.endpoints(); err != nil {
@@ -100,7 +100,7 @@ func (a *asker) endpoints() error {
 				}
 				return nil
 			}
-			if e.Route, err = a.input("Route (the value of the "+d.RouteSelector+" property):", "", unique); err != nil {
+			if e.Route, err = a.input("Route (the value of the "+d.RouteSelector+" property)", "", unique); err != nil {
 				return err
 			}
 		}
@@ -142,7 +142,7 @@ func (a *asker) authorizer() error {
 		}
 		return nil
 	}
-	srcs, err := a.input("Identity sources, comma-separated ["+model.DefaultIdentitySource+"]:", model.DefaultIdentitySource, valid)
+	srcs, err := a.input("Identity sources, comma-separated", model.DefaultIdentitySource, valid)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (a *asker) link(title, suggested string) (model.LambdaLink, error) {
 	switch k {
 	case 0:
 		valid := func(s string) error { return m.newFunctionError(model.NewFunction(model.FunctionID(s))) }
-		name, err := a.input("Function name ["+suggested+"]:", suggested, valid)
+		name, err := a.input("Function name", suggested, valid)
 		if err != nil {
 			return model.LambdaLink{}, err
 		}
@@ -228,7 +228,7 @@ func (a *asker) link(title, suggested string) (model.LambdaLink, error) {
 		return l, nil
 	case 1:
 		valid := func(s string) error { return model.ValidateLink(model.ARNParameter(s)) }
-		p, err := a.input("Parameter name for the function's ARN:", "", valid)
+		p, err := a.input("Parameter name for the function's ARN", "", valid)
 		return model.ARNParameter(p), err
 	}
 	labels := make([]string, len(choices))
@@ -246,8 +246,13 @@ func (a *asker) sync() { a.m.sync() }
 
 func (a *asker) say(line string) { _, _ = fmt.Fprintln(a.out, line) }
 
-// input asks for a line of text; an empty answer keeps def.
+// input asks for a line of text; an empty answer keeps def, which the
+// prompt shows in brackets.
 func (a *asker) input(title, def string, valid func(string) error) (string, error) {
+	if def != "" {
+		title += " [" + def + "]"
+	}
+	title += ":"
 	v := def
 	f := huh.NewInput().Title(title).Value(&v).Validate(func(s string) error {
 		if strings.TrimSpace(s) == "" && def != "" {
