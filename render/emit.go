@@ -46,28 +46,6 @@ const SAMTransform = "AWS::Serverless-2016-10-31"
 // URL that handler functions post messages to.
 const CallbackEnv = "CALLBACK_URL"
 
-// Resource types wsdesign writes or links.
-const (
-	TypeAPI              = "AWS::ApiGatewayV2::Api"
-	TypeStage            = "AWS::ApiGatewayV2::Stage"
-	TypeRoute            = "AWS::ApiGatewayV2::Route"
-	TypeRouteResponse    = "AWS::ApiGatewayV2::RouteResponse"
-	TypeIntegration      = "AWS::ApiGatewayV2::Integration"
-	TypeAuthorizer       = "AWS::ApiGatewayV2::Authorizer"
-	TypePermission       = "AWS::Lambda::Permission"
-	TypeLambdaFunction   = "AWS::Lambda::Function"
-	TypeServerlessFunc   = "AWS::Serverless::Function"
-	TypeLambdaAlias      = "AWS::Lambda::Alias"
-	TypeLambdaVersion    = "AWS::Lambda::Version"
-	TypeIAMRole          = "AWS::IAM::Role"
-	TypeStringParameter  = "String"
-	lambdaInvokeAction   = "lambda:InvokeFunction"
-	apiGatewayPrincipal  = "apigateway.amazonaws.com"
-	manageConnections    = "execute-api:ManageConnections"
-	iamPolicyVersion     = "2012-10-17"
-	basicExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-)
-
 // ResourceType is the CloudFormation type of the resource a logical ID of
 // the plan names, in a flavor.
 func ResourceType(r model.Role, f Flavor) string {
@@ -384,7 +362,7 @@ func (e *emitter) function(fn model.FunctionIDs) {
 		set("Handler", str(handlerName(l.Runtime, true))).
 		set("Runtime", str(l.Runtime)).
 		set("Role", getAtt(fn.Role.Value, "Arn")).
-		set("Code", newMapping().set("ZipFile", literal(inlineCode(l.Runtime, !handles))).node)
+		set("Code", newMapping().set("ZipFile", literalBlock(inlineCode(l.Runtime, !handles))).node)
 	if handles {
 		props.set("Environment", e.environment())
 	}
