@@ -262,8 +262,8 @@ func (d Design) Validate(taken func(string) bool) Problems {
 	if len(d.Endpoints) > MaxEndpoints {
 		add(FieldEndpoints, Error, fmt.Errorf("at most %d endpoints (API Gateway's route limit); this design has %d", MaxEndpoints, len(d.Endpoints)))
 	}
-	exact := map[string]int{}
-	folded := map[string]int{}
+	exact := make(map[string]int, len(d.Endpoints))
+	folded := make(map[string]int, len(d.Endpoints))
 	for i, e := range d.Endpoints {
 		addAt(i, "route", Error, ValidateRoute(e.Route))
 		if j, dup := exact[e.Route]; dup && e.Route != "" {

@@ -10,13 +10,12 @@ import (
 )
 
 // endpointScreen edits one endpoint as a draft: Esc discards it, Save puts it
-// into the design.
+// into the design. Endpoints with a foreign integration are not edited.
 type endpointScreen struct {
 	form                       form
 	index                      int // in the design; -1 for a new endpoint
 	route, mode, handler, save *field
 	handlerLink                model.LambdaLink
-	foreign                    string
 }
 
 // editEndpoint opens the editor on endpoint i, or on a new endpoint (i < 0)
@@ -33,7 +32,6 @@ func (m *Model) editEndpoint(i int, route string) tea.Cmd {
 		handler:     newActionField("Handler", "enter: choose", "(none yet)"),
 		save:        newActionField("Save endpoint", "enter: save · esc: discard", ""),
 		handlerLink: e.Handler,
-		foreign:     e.Foreign,
 	}
 	s.mode.choice = int(e.Mode)
 	if route != "" {
@@ -45,9 +43,6 @@ func (m *Model) editEndpoint(i int, route string) tea.Cmd {
 }
 
 func (s *endpointScreen) fields() []*field {
-	if s.foreign != "" {
-		return []*field{s.route, s.mode, s.save}
-	}
 	return []*field{s.route, s.mode, s.handler, s.save}
 }
 
@@ -57,7 +52,6 @@ func (s *endpointScreen) draft() model.Endpoint {
 		Route:   s.route.Value(),
 		Mode:    model.Mode(s.mode.choice),
 		Handler: s.handlerLink,
-		Foreign: s.foreign,
 	}
 }
 
@@ -119,9 +113,6 @@ func (s *endpointScreen) check(m *Model) {
 
 	s.handler.value = describeLink(e.Handler)
 	s.handler.err, _ = problemAt(m.problems, model.EndpointField(i, "handler"))
-	if s.foreign != "" {
-		s.route.note = "This route uses a " + s.foreign + " integration; it is kept as written."
-	}
 	// The Save field stands for the whole endpoint.
 	s.save.err = nil
 	for _, f := range []*field{s.route, s.mode, s.handler} {

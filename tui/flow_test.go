@@ -279,3 +279,15 @@ func TestAccessibleReasksAndCancelsAtEOF(t *testing.T) {
 }
 
 var _ io.Reader = (*lineReader)(nil)
+
+func TestForeignEndpointIsKept(t *testing.T) {
+	d := chatDesign()
+	d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "ping", Foreign: "MOCK"})
+	m := New(Options{Design: d})
+	press(m, "enter", "enter", "enter", "enter")
+	must(t, m.screen == screenEndpoints, "not on Endpoints: %d", m.screen)
+	press(m, "down", "down", "down", "enter")
+	view := strings.Join(strings.Fields(sized(m, 120, 40)), " ")
+	must(t, m.screen == screenEndpoints && strings.Contains(view, "ping uses a MOCK integration"), "a MOCK route was opened for editing:\n%s", view)
+	must(t, strings.Contains(view, "ping 1-way MOCK integration (kept as is)"), "the list does not mark the MOCK route:\n%s", view)
+}

@@ -53,6 +53,10 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Default):
 		return m.quickAdd(model.RouteDefault)
 	case key.Matches(msg, k.Edit) && len(eps) > 0:
+		if f := eps[l.cursor].Foreign; f != "" {
+			l.note = eps[l.cursor].Route + " uses a " + f + " integration, not a Lambda function: it is kept as written."
+			return nil
+		}
 		return m.editEndpoint(l.cursor, "")
 	case key.Matches(msg, k.Continue):
 		if p := m.problems.For(model.FieldEndpoints); len(p) > 0 {

@@ -2,7 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"reflect"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -68,6 +68,8 @@ type Model struct {
 	problems model.Problems
 	// byEndpoint holds the problems of each endpoint, by index.
 	byEndpoint map[int]model.Problems
+	// planned is the design plan and problems were computed for.
+	planned model.Design
 
 	askQuit   bool
 	confirmed bool
@@ -197,7 +199,21 @@ func (m *Model) cancel() tea.Cmd {
 
 // dirty reports whether the user changed anything since the wizard started.
 func (m *Model) dirty() bool {
-	return !reflect.DeepEqual(m.current(), m.initial)
+	return !sameDesign(m.current(), m.initial)
+}
+
+// sameDesign reports whether two designs hold the same answers. It is cheap
+// next to planning and validating, which are skipped when it holds.
+func sameDesign(a, b model.Design) bool {
+	if a.Name != b.Name || a.LogicalID != b.LogicalID || a.RouteSelector != b.RouteSelector ||
+		a.Description != b.Description || a.Stage != b.Stage || (a.Authorizer == nil) != (b.Authorizer == nil) {
+		return false
+	}
+	if a.Authorizer != nil && (a.Authorizer.Handler != b.Authorizer.Handler ||
+		!slices.Equal(a.Authorizer.IdentitySource, b.Authorizer.IdentitySource)) {
+		return false
+	}
+	return slices.Equal(a.Endpoints, b.Endpoints)
 }
 
 // current is the design as shown: the open endpoint draft and link draft
@@ -236,16 +252,15 @@ func (m *Model) editedIndex() int {
 // sync recomputes the plan and the problems and puts each explanation next
 // to its field. It runs after every message, so it must stay cheap.
 func (m *Model) sync() {
-	d := m.current()
-	m.plan = model.PlanIDs(d, m.opts.IDs)
-	m.problems = d.Validate(m.opts.IDs.Taken)
-	clear(m.byEndpoint)
-	if m.byEndpoint == nil {
+	if d := m.current(); m.byEndpoint == nil || !sameDesign(d, m.planned) {
+		m.planned = clone(d)
+		m.plan = model.PlanIDs(d, m.opts.IDs)
+		m.problems = d.Validate(m.opts.IDs.Taken)
 		m.byEndpoint = map[int]model.Problems{}
-	}
-	for _, p := range m.problems {
-		if i, ok := model.EndpointIndex(p.Field); ok {
-			m.byEndpoint[i] = append(m.byEndpoint[i], p)
+		for _, p := range m.problems {
+			if i, ok := model.EndpointIndex(p.Field); ok {
+				m.byEndpoint[i] = append(m.byEndpoint[i], p)
+			}
 		}
 	}
 	switch m.screen {
