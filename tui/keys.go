@@ -29,9 +29,8 @@ type keyMap struct {
 	Continue   key.Binding
 
 	// Review.
-	PageUp   key.Binding
-	PageDown key.Binding
-	Write    key.Binding
+	Scroll key.Binding // handled by the preview's viewport; here for the help line
+	Write  key.Binding
 
 	// Quit confirmation.
 	Yes key.Binding
@@ -60,9 +59,8 @@ func newKeyMap() keyMap {
 		Default:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "+$default")),
 		Continue:   key.NewBinding(key.WithKeys("tab", "n"), key.WithHelp("tab", "next step")),
 
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "shift+up"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "shift+down")),
-		Write:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
+		Write:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
 
 		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit without writing")),
 	}

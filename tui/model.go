@@ -396,7 +396,7 @@ func (m *Model) helpKeys() []key.Binding {
 	case screenEndpoints:
 		return []key.Binding{k.Up, k.Add, k.Edit, k.Delete, k.MoveUp, k.Connect, k.Disconnect, k.Default, k.Continue, back, k.Quit}
 	case screenReview:
-		return []key.Binding{k.PageUp, k.Write, back, k.Quit}
+		return []key.Binding{k.Scroll, k.Write, back, k.Quit}
 	}
 	var fields []*field
 	var fm *form

@@ -58,9 +58,6 @@ type Options struct {
 	Preview func(model.Design) Preview
 	// Accessible asks the same questions as plain line prompts.
 	Accessible bool
-	// Environ is the environment for colour detection (NO_COLOR, TERM); nil
-	// means the process's.
-	Environ []string
 }
 
 // Run runs the wizard, reading keys from in and drawing on out (the
@@ -70,11 +67,9 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (model.
 	if opts.Accessible {
 		return runAccessible(opts, in, out)
 	}
-	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)}
-	if opts.Environ != nil {
-		popts = append(popts, tea.WithEnvironment(opts.Environ))
-	}
-	final, err := tea.NewProgram(New(opts), popts...).Run()
+	// The colour profile comes from out and the environment, so NO_COLOR
+	// and TERM are honoured.
+	final, err := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)).Run()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
 		return model.Design{}, ErrCancelled
 	}
