@@ -38,13 +38,9 @@ func (m *Model) updateAPI(msg tea.KeyPressMsg) tea.Cmd {
 	m.design.RouteSelector = strings.TrimSpace(s.selector.Value())
 	m.design.Stage = strings.TrimSpace(s.stage.Value())
 	m.design.LogicalID = strings.TrimSpace(s.logicalID.Value())
-	switch res {
-	case formBlocked:
-		s.form.focused(s.fields()).touched = true
-	case formSubmit:
-		if f := firstError(s.fields()); f >= 0 {
-			s.fields()[f].touched = true
-			return s.form.focusOn(s.fields(), f)
+	if res == formSubmit {
+		if cmd, bad := s.form.toError(s.fields()); bad {
+			return cmd
 		}
 		return m.show(screenEndpoints)
 	}
@@ -104,16 +100,6 @@ func exampleMessage(d model.Design) string {
 func quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
-}
-
-// firstError is the index of the first field with an error, or -1.
-func firstError(fields []*field) int {
-	for i, f := range fields {
-		if f.err != nil {
-			return i
-		}
-	}
-	return -1
 }
 
 func (s *apiScreen) render(m *Model, width int) string {

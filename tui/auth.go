@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -54,14 +55,11 @@ func (m *Model) updateAuth(msg tea.KeyPressMsg) tea.Cmd {
 	m.applyAuth()
 	focused := s.form.focused(fields)
 	switch {
-	case res == formBlocked:
-		focused.touched = true
 	case res == formSubmit && focused == s.handler:
 		return m.openLink(targetAuthorizer, m.design.Authorizer.Handler, "")
 	case res == formSubmit:
-		if f := firstError(s.fields()); f >= 0 {
-			s.fields()[f].touched = true
-			return s.form.focusOn(s.fields(), f)
+		if cmd, bad := s.form.toError(s.fields()); bad {
+			return cmd
 		}
 		return m.show(screenReview)
 	}
@@ -123,17 +121,8 @@ func (s *authScreen) check(m *Model) {
 		s.sources.err, _ = problemAt(m.problems, model.FieldIdentitySource)
 		s.sources.note = "Comma-separated. Browsers cannot set headers on a WebSocket: a query string token is the usual choice."
 	}
-	s.next.err = firstErr(s.handler.err, s.sources.err)
+	s.next.err = cmp.Or(s.handler.err, s.sources.err)
 	s.next.touched = s.next.touched || s.form.focused(s.fields()) == s.next
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *authScreen) render(m *Model, width int) string {

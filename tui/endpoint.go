@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -68,14 +69,11 @@ func (m *Model) updateEndpoint(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	focused := s.form.focused(fields)
 	switch {
-	case res == formBlocked:
-		focused.touched = true
 	case res == formSubmit && focused == s.handler:
 		return m.openLink(targetEndpoint, s.handlerLink, s.route.Value())
 	case res == formSubmit:
-		if f := firstError(fields); f >= 0 {
-			fields[f].touched = true
-			return s.form.focusOn(fields, f)
+		if cmd, bad := s.form.toError(fields); bad {
+			return cmd
 		}
 		e := s.draft()
 		if s.index < 0 {
@@ -114,12 +112,7 @@ func (s *endpointScreen) check(m *Model) {
 	s.handler.value = describeLink(e.Handler)
 	s.handler.err, _ = problemAt(m.problems, model.EndpointField(i, "handler"))
 	// The Save field stands for the whole endpoint.
-	s.save.err = nil
-	for _, f := range []*field{s.route, s.mode, s.handler} {
-		if f.err != nil && s.save.err == nil {
-			s.save.err = f.err
-		}
-	}
+	s.save.err = cmp.Or(s.route.err, s.mode.err, s.handler.err)
 	s.save.touched = s.save.touched || s.form.focused(s.fields()) == s.save
 }
 
@@ -128,13 +121,10 @@ func problemAt(ps model.Problems, field string) (err error, warn string) {
 	for _, p := range ps.For(field) {
 		switch {
 		case p.Severity == model.Error && err == nil:
-			err = p
+			err = plainError(p.Message)
 		case p.Severity == model.Warning && warn == "":
 			warn = p.Message
 		}
-	}
-	if err != nil {
-		err = plainError(err.(model.Problem).Message)
 	}
 	return err, warn
 }

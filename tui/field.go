@@ -100,7 +100,6 @@ type formResult int
 const (
 	formHandled formResult = iota
 	formSubmit             // enter on the last field, or on an action
-	formBlocked            // enter on a field with an error
 )
 
 // update sends a key to the focused field of fields, or moves the focus.
@@ -111,7 +110,8 @@ func (fm *form) update(msg tea.KeyPressMsg, fields []*field, keys keyMap) (formR
 	case key.Matches(msg, keys.Submit):
 		// Actions open another screen or check everything themselves.
 		if f.err != nil && f.kind != fieldAction {
-			return formBlocked, nil
+			f.touched = true // show why enter does nothing
+			return formHandled, nil
 		}
 		if f.kind == fieldAction || fm.focus == len(fields)-1 {
 			return formSubmit, nil
@@ -138,6 +138,18 @@ func (fm *form) update(msg tea.KeyPressMsg, fields []*field, keys keyMap) (formR
 		return formHandled, cmd
 	}
 	return formHandled, nil
+}
+
+// toError moves the focus to the first field with an error and shows the
+// error; it reports false when every field is valid.
+func (fm *form) toError(fields []*field) (tea.Cmd, bool) {
+	for i, f := range fields {
+		if f.err != nil {
+			f.touched = true
+			return fm.focusOn(fields, i), true
+		}
+	}
+	return nil, false
 }
 
 // move shifts the focus, keeping the focused text input the only one with a

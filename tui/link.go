@@ -161,13 +161,9 @@ func (m *Model) updateLink(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	fields := s.fields()
 	res, cmd := s.form.update(msg, fields, m.keys)
-	switch res {
-	case formBlocked:
-		s.form.focused(fields).touched = true
-	case formSubmit:
-		if f := firstError(fields); f >= 0 {
-			fields[f].touched = true
-			return s.form.focusOn(fields, f)
+	if res == formSubmit {
+		if cmd, bad := s.form.toError(fields); bad {
+			return cmd
 		}
 		l := s.link()
 		if s.target == targetAuthorizer {
