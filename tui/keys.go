@@ -26,6 +26,7 @@ type keyMap struct {
 	Connect    key.Binding
 	Disconnect key.Binding
 	Default    key.Binding
+	QuickAdd   key.Binding // Connect, Disconnect and Default in one help item
 	Continue   key.Binding
 
 	// Review.
@@ -47,16 +48,17 @@ func newKeyMap() keyMap {
 		Left:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "choose")),
 		Right:  key.NewBinding(key.WithKeys("right", "l", "space")),
 
-		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
+		Up:         key.NewBinding(key.WithKeys("up", "k")),
 		Down:       key.NewBinding(key.WithKeys("down", "j")),
 		Add:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Edit:       key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")),
 		Delete:     key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
 		MoveUp:     key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/J", "reorder")),
 		MoveDown:   key.NewBinding(key.WithKeys("J", "shift+down")),
-		Connect:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "+$connect")),
-		Disconnect: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "+$disconnect")),
-		Default:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "+$default")),
+		Connect:    key.NewBinding(key.WithKeys("c")),
+		Disconnect: key.NewBinding(key.WithKeys("x")),
+		Default:    key.NewBinding(key.WithKeys("f")),
+		QuickAdd:   key.NewBinding(key.WithKeys("c", "x", "f"), key.WithHelp("c/x/f", "$connect/$disconnect/$default")),
 		Continue:   key.NewBinding(key.WithKeys("tab", "n"), key.WithHelp("tab", "next step")),
 
 		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),

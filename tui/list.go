@@ -95,7 +95,7 @@ func (l *listScreen) render(m *Model, width, height int) string {
 		"Each endpoint is a route and the Lambda function that handles it. "+
 			"A message "+exampleMessage(m.design)+" goes to the endpoint with that route.") + "\n"
 	if len(eps) == 0 {
-		out += s.Hint.Render("No endpoints yet: press c for $connect, x for $disconnect, f for $default, a for another route.")
+		out += s.Hint.Width(width).Render("No endpoints yet: press c for $connect, x for $disconnect, f for $default, a for another route.")
 		if l.note != "" {
 			out += "\n" + s.Warning.Width(width).Render(l.note)
 		}

@@ -394,7 +394,7 @@ func (m *Model) helpKeys() []key.Binding {
 	}
 	switch m.screen {
 	case screenEndpoints:
-		return []key.Binding{k.Up, k.Add, k.Edit, k.Delete, k.MoveUp, k.Connect, k.Disconnect, k.Default, k.Continue, back, k.Quit}
+		return []key.Binding{k.Continue, k.Add, k.QuickAdd, k.Edit, k.Delete, k.MoveUp, back, k.Quit}
 	case screenReview:
 		return []key.Binding{k.Scroll, k.Write, back, k.Quit}
 	}
