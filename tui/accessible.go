@@ -181,8 +181,8 @@ func (a *asker) review() error {
 		if p.Err != nil {
 			return p.Err
 		}
-		for _, pr := range p.Problems {
-			a.say("problem: " + pr)
+		for _, f := range p.Findings {
+			a.say(f.Text)
 		}
 		if len(p.Files) > 0 {
 			a.say("Files to write: " + strings.Join(p.Files, ", "))

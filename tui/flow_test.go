@@ -263,6 +263,7 @@ func TestAccessible(t *testing.T) {
 		"Added sendmessage: ChatApiSendmessageRoute ChatApiSendmessageRouteResponse",
 		"ChatApiAuthorizerPermission (authorizer permission)",
 		"Files to write: template.yaml",
+		"template.yaml:5:3: info WSD021",
 	} {
 		must(t, strings.Contains(text, want), "accessible output lacks %q:\n%s", want, text)
 	}

@@ -8,8 +8,6 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-
-	"github.com/wsdesign/wsdesign/model"
 )
 
 // reviewScreen shows what will be written: the problems, the files, and a
@@ -87,19 +85,25 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	var b strings.Builder
 	b.WriteString(screenTitle(s, width, "Review", "Check what will be written, then press enter to write it."))
 	var problems []string
-	for _, p := range m.problems {
-		style := s.Error
-		if p.Severity == model.Warning {
-			style = s.Warning
+	add := func(severity, text string) {
+		style, mark := s.Hint, "i"
+		switch severity {
+		case "error":
+			style, mark = s.Error, "✗"
+		case "warning":
+			style, mark = s.Warning, "!"
 		}
-		problems = append(problems, style.Width(width).Render(fmt.Sprintf("%s %s: %s", mark(p.Severity), p.Field, p.Message)))
+		problems = append(problems, style.Width(width).Render(mark+" "+text))
+	}
+	for _, p := range m.problems {
+		add(p.Severity.String(), p.Field+": "+p.Message)
 	}
 	if r.preview != nil {
 		if r.preview.Err != nil {
-			problems = append(problems, s.Error.Width(width).Render("✗ "+r.preview.Err.Error()))
+			add("error", r.preview.Err.Error())
 		}
-		for _, p := range r.preview.Problems {
-			problems = append(problems, s.Error.Width(width).Render("✗ "+p))
+		for _, f := range r.preview.Findings {
+			add(f.Severity, f.Text)
 		}
 	}
 	if len(problems) == 0 {
@@ -127,11 +131,4 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	r.viewport.SetHeight(max(3, height-lipgloss.Height(b.String())))
 	b.WriteString(r.viewport.View())
 	return b.String()
-}
-
-func mark(sev model.Severity) string {
-	if sev == model.Warning {
-		return "!"
-	}
-	return "✗"
 }

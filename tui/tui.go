@@ -32,13 +32,21 @@ type Preview struct {
 	// Types maps the logical IDs of the written resources to their resource
 	// types, for the resource tree.
 	Types map[string]string
-	// Problems are what check finds in the written template.
-	Problems []string
+	// Findings are what check finds in the template as it will be written.
+	Findings []Finding
 	// Files are the paths that will be written: the template and the code
 	// stubs of new functions.
 	Files []string
 	// Err says why the design could not be rendered.
 	Err error
+}
+
+// Finding is one thing check finds in the template as it will be written.
+type Finding struct {
+	// Severity is "error", "warning" or "info", as check names them.
+	Severity string
+	// Text is the finding as check prints it, with its position and rule.
+	Text string
 }
 
 // Options configure the wizard. Everything it knows of the target template

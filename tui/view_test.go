@@ -47,7 +47,8 @@ func fakePreview(d model.Design) Preview {
 		types[id.Value] = fakeTypes[id.Role]
 		fmt.Fprintf(&b, "  %s:\n    Type: %s\n", id.Value, types[id.Value])
 	}
-	return Preview{YAML: b.String(), Types: types, Files: []string{"template.yaml", "src/connect/index.mjs"}}
+	return Preview{YAML: b.String(), Types: types, Files: []string{"template.yaml"},
+		Findings: []Finding{{Severity: "info", Text: "template.yaml:5:3: info WSD021 [ChatApi] API ChatApi has no $default route"}}}
 }
 
 // settle runs the commands a key produced that the wizard needs to answer,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
+	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
@@ -232,7 +233,19 @@ func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path st
 		if o.stdout {
 			target = "standard output"
 		}
-		return tui.Preview{YAML: string(out), Types: types, Files: []string{target}}
+		p := tui.Preview{YAML: string(out), Types: types, Files: []string{target}}
+		// What check would say of the written file, shown before it is.
+		tpl, err := render.Parse(path, out)
+		if err == nil {
+			var findings []check.Finding
+			if findings, err = check.Template(tpl); err == nil {
+				for _, f := range findings {
+					p.Findings = append(p.Findings, tui.Finding{Severity: f.Severity().String(), Text: f.String()})
+				}
+			}
+		}
+		p.Err = err
+		return p
 	}}
 }
 
