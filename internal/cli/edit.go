@@ -9,12 +9,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
+	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/tui"
 )
 
 // authorizerNone removes the authorizer with --authorizer.
@@ -29,6 +30,7 @@ type editOptions struct {
 	identitySources                        []string
 	runtime, format                        string
 	grant, dryRun, yes, backup             bool
+	wizard                                 wizardOptions
 }
 
 func newEditCmd() *cobra.Command {
@@ -65,6 +67,7 @@ func newEditCmd() *cobra.Command {
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the diff and write nothing")
 	f.BoolVar(&o.yes, "yes", false, "write without asking")
 	f.BoolVar(&o.backup, "backup", false, "keep the previous file as FILE~")
+	o.wizard.addFlags(f)
 	return cmd
 }
 
@@ -78,18 +81,22 @@ func (o *editOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
-	api, err := o.pick(path, apis)
-	if err != nil {
-		return err
-	}
 	flavor := render.TemplateFlavor(t)
 	if o.format != "" {
 		if flavor, err = render.ParseFlavor(o.format); err != nil {
 			return usageErrorf("--format: %v", err)
 		}
 	}
+	opt := render.EditOptions{Flavor: flavor, Grant: o.grant}
 	if !o.changes(cmd) {
-		return usageErrorf("no change given: use --add-endpoint, --remove-endpoint, --set-endpoint, --route-selector, --authorizer, --stage or --name")
+		if !canAsk(cmd) {
+			return usageErrorf("no change given: use --add-endpoint, --remove-endpoint, --set-endpoint, --route-selector, --authorizer, --stage or --name (or run in a terminal for the wizard)")
+		}
+		return o.interactive(cmd, t, apis, opt)
+	}
+	api, err := o.pick(path, apis)
+	if err != nil {
+		return err
 	}
 	d, err := o.apply(cmd, t, api)
 	if err != nil {
@@ -98,16 +105,128 @@ func (o *editOptions) run(cmd *cobra.Command, path string) error {
 	if err := validateEdited(t, api, d); err != nil {
 		return err
 	}
-	e := render.NewEdit(t)
-	ch, err := e.EditAPI(api, d, render.EditOptions{Flavor: flavor, Grant: o.grant})
-	if err != nil {
-		return usageErrorf("%w", err)
-	}
-	out, err := e.Apply()
+	out, ch, err := templateEdit{t: t, api: &api, opt: opt}.apply(d)
 	if err != nil {
 		return err
 	}
 	return commit(cmd, t, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, diff: cmd.OutOrStdout()})
+}
+
+// interactive runs the wizard over one API of the template, or a new one,
+// pre-filled with the imported design; its Review screen shows the diff,
+// and confirming there writes the file.
+func (o *editOptions) interactive(cmd *cobra.Command, t *render.Template, apis []render.API, opt render.EditOptions) error {
+	te := templateEdit{t: t, opt: opt}
+	switch {
+	case o.api != "":
+		api, err := o.pick(t.Path, apis)
+		if err != nil {
+			return err
+		}
+		te.api = &api
+	case len(apis) == 1:
+		te.api = &apis[0]
+	case len(apis) > 1:
+		i, err := o.choose(cmd, t.Path, apis)
+		if err != nil {
+			return err
+		}
+		if i < len(apis) {
+			te.api = &apis[i]
+		}
+	}
+	d, err := o.wizard.run(cmd, te.wizard())
+	if err != nil {
+		return err
+	}
+	out, ch, err := te.apply(d)
+	if err != nil {
+		return err
+	}
+	return commit(cmd, t, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: io.Discard})
+}
+
+// choose asks which API to edit; the answer len(apis) adds a new one.
+func (o *editOptions) choose(cmd *cobra.Command, path string, apis []render.API) (int, error) {
+	opts := make([]huh.Option[int], 0, len(apis)+1)
+	for i, a := range apis {
+		opts = append(opts, huh.NewOption(fmt.Sprintf("%s (%s, %s)", a.Resource.ID, orNone(a.Design.Name), count(len(a.Routes), "route")), i))
+	}
+	opts = append(opts, huh.NewOption("Add a new WebSocket API", len(apis)))
+	var i int
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[int]().
+		Title(fmt.Sprintf("%s has %d WebSocket APIs. Which one?", path, len(apis))).
+		Options(opts...).Value(&i))).
+		WithAccessible(o.wizard.accessible || os.Getenv("TERM") == "dumb").
+		WithInput(cmd.InOrStdin()).WithOutput(cmd.ErrOrStderr())
+	if err := form.Run(); err != nil {
+		if errors.Is(err, huh.ErrUserAborted) {
+			return 0, errCancelled
+		}
+		return 0, err
+	}
+	return i, nil
+}
+
+// templateEdit is one change of a template: an edit of one of its APIs, or
+// (api nil) a new API added to it.
+type templateEdit struct {
+	t   *render.Template
+	api *render.API
+	opt render.EditOptions
+}
+
+// apply computes the edited template.
+func (te templateEdit) apply(d model.Design) ([]byte, render.Change, error) {
+	e := render.NewEdit(te.t)
+	var ch render.Change
+	var err error
+	if te.api == nil {
+		ch, err = e.AddAPI(d, te.opt)
+	} else {
+		ch, err = e.EditAPI(*te.api, d, te.opt)
+	}
+	if err != nil {
+		return nil, ch, usageErrorf("%w", err)
+	}
+	out, err := e.Apply()
+	return out, ch, err
+}
+
+// wizard is the wizard's view of the template: its functions, the logical
+// IDs it holds (those of the edited API are its own), and a Review that
+// shows the diff against the file.
+func (te templateEdit) wizard() tui.Options {
+	opts := tui.Options{IDs: model.PlanOptions{Taken: te.t.Taken(), FunctionRoles: te.opt.Flavor == render.CFN}}
+	for _, f := range render.Functions(te.t) {
+		opts.Functions = append(opts.Functions, tui.Function{ID: f.ID, Type: f.Type})
+	}
+	if te.api != nil {
+		opts.Design = te.api.Design
+		opts.IDs.Taken = othersTaken(te.t, *te.api)
+		opts.IDs.Pinned = &te.api.Pinned
+	}
+	opts.Preview = func(d model.Design) tui.Preview {
+		out, ch, err := te.apply(d)
+		if err != nil {
+			return tui.Preview{Err: err}
+		}
+		p := review(te.t.Path, te.t.Path, out, ch.Fragment.Plan, te.opt.Flavor)
+		p.Diff = render.Diff(te.t.Path, te.t.Src, out)
+		return p
+	}
+	return opts
+}
+
+// othersTaken reports the logical IDs of the template that do not belong to
+// the API.
+func othersTaken(t *render.Template, api render.API) func(string) bool {
+	mine := map[string]bool{}
+	for _, id := range api.Resources {
+		mine[id] = true
+	}
+	taken := t.Taken()
+	return func(id string) bool { return taken(id) && !mine[id] }
 }
 
 // pick chooses the API to edit.
@@ -245,15 +364,9 @@ func functionTypes(t *render.Template) map[string]string {
 }
 
 // validateEdited checks the parts of the design the flags change; what the
-// template already has is not the user's doing now. IDs of the API's own
-// resources are not taken by others.
+// template already has is not the user's doing now.
 func validateEdited(t *render.Template, api render.API, d model.Design) error {
-	mine := map[string]bool{}
-	for _, id := range api.Resources {
-		mine[id] = true
-	}
-	taken := t.Taken()
-	if _, _, err := render.Buildable(api.Design, d, func(id string) bool { return taken(id) && !mine[id] }); err != nil {
+	if _, _, err := render.Buildable(api.Design, d, othersTaken(t, api)); err != nil {
 		return usageErrorf("%w", err)
 	}
 	return nil
@@ -307,13 +420,12 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 
 // confirm asks a yes/no question at the terminal.
 func confirm(cmd *cobra.Command, question string) (bool, error) {
-	in, ok := cmd.InOrStdin().(*os.File)
-	if !ok || !term.IsTerminal(in.Fd()) {
+	if !canAsk(cmd) {
 		return false, usageErrorf("standard input is not a terminal: pass --yes to write (or --dry-run to only see the diff)")
 	}
 	fmt.Fprint(cmd.ErrOrStderr(), question)
-	line, err := bufio.NewReader(in).ReadString('\n')
-	if err != nil && !errors.Is(err, os.ErrClosed) && line == "" {
+	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+	if err != nil && line == "" {
 		return false, errCancelled
 	}
 	answer := strings.ToLower(strings.TrimSpace(line))

@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -213,5 +215,59 @@ func TestEditGeneratedTemplateStaysClean(t *testing.T) {
 	d := importAPIs(t, path)[0].Design
 	if d.Name != "Chat room" || d.Stage != "v2" || d.RouteSelector != "type" || d.Authorizer != nil || len(d.Endpoints) != 3 {
 		t.Errorf("final design: %+v", d)
+	}
+}
+
+// TestEditWizardReview checks what the wizard's Review screen shows when
+// editing: the diff against the file, nothing for an unchanged design, and
+// the reason for a design that cannot be written.
+func TestEditWizardReview(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(corpus, "01-simple-websockets-chat-app.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := render.Parse("template.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := templateEdit{t: tpl, api: &apis[0], opt: render.EditOptions{Flavor: render.SAM}}.wizard()
+	if opts.Design.Name != "SimpleChatWebSocket" || len(opts.Functions) != 3 || opts.IDs.Pinned == nil {
+		t.Fatalf("wizard options: %+v", opts)
+	}
+	if opts.IDs.Taken("ConnectRoute") || !opts.IDs.Taken("ConnectionsTable") {
+		t.Error("the API's own IDs must not count as taken, the others must")
+	}
+	if p := opts.Preview(opts.Design); p.Err != nil || p.Diff != "" || p.YAML != string(src) {
+		t.Errorf("unchanged design: err %v, diff %q", p.Err, p.Diff)
+	}
+	d := opts.Design
+	d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "typing", Handler: model.Existing("SendMessageFunction")})
+	p := opts.Preview(d)
+	if p.Err != nil || !strings.Contains(p.Diff, "+      RouteKey: typing") || p.Types["SimpleChatWebSocketTypingRoute"] != render.TypeRoute {
+		t.Errorf("added endpoint: err %v, types %v, diff:\n%s", p.Err, p.Types, p.Diff)
+	}
+	d.Stage = "$default"
+	if p := opts.Preview(d); p.Err == nil {
+		t.Error("an invalid stage gave no error")
+	}
+}
+
+// TestEditChooseAPI answers the question of which API to edit in its
+// accessible form.
+func TestEditChooseAPI(t *testing.T) {
+	apis := importAPIs(t, filepath.Join(corpus, "24-sam-transformed-globals-two-apis.json"))
+	for answer, want := range map[string]int{"2\n": 1, "3\n": 2} {
+		cmd := newEditCmd()
+		cmd.SetIn(strings.NewReader(answer))
+		cmd.SetErr(&bytes.Buffer{})
+		o := editOptions{wizard: wizardOptions{accessible: true}}
+		got, err := o.choose(cmd, "t.json", apis)
+		if err != nil || got != want {
+			t.Errorf("answer %q: got %d, %v; want %d", answer, got, err, want)
+		}
 	}
 }
