@@ -175,9 +175,6 @@ func TestEditCorpus(t *testing.T) {
 					t.Errorf("%s (%s) %s: saving without a change changed the file (%v)", base, v.name, a.Resource.ID, err)
 				}
 			}
-			if vi > 0 {
-				continue // the operations run on the file as written
-			}
 			origPath := filepath.Join(dir, base)
 			if err := os.WriteFile(origPath, src, 0o644); err != nil {
 				t.Fatal(err)
@@ -188,7 +185,7 @@ func TestEditCorpus(t *testing.T) {
 					if !ok {
 						continue
 					}
-					label := fmt.Sprintf("%s %s %s", base, a.Resource.ID, op.name)
+					label := fmt.Sprintf("%s (%s) %s %s", base, v.name, a.Resource.ID, op.name)
 					e := NewEdit(tpl)
 					if _, err := e.EditAPI(a, d, EditOptions{Flavor: TemplateFlavor(tpl), Grant: true}); err != nil {
 						t.Errorf("%s: %v", label, err)
@@ -201,6 +198,13 @@ func TestEditCorpus(t *testing.T) {
 					}
 					checkOutside(t, label, tpl, e, out)
 					checkReimport(t, label, out, a.Resource.ID, d)
+					if v.crlf != bytes.Contains(out, []byte("\r\n")) || bytes.Contains(bytes.ReplaceAll(out, []byte("\r\n"), nil), []byte("\r")) ||
+						v.finalNewline != bytes.HasSuffix(out, []byte("\n")) {
+						t.Errorf("%s: line endings or the final newline changed", label)
+					}
+					if vi > 0 {
+						continue // the oracles read the files as written
+					}
 					p := filepath.Join(dir, fmt.Sprintf("%d-%s", len(results), strings.ReplaceAll(base, " ", "")))
 					if err := os.WriteFile(p, out, 0o644); err != nil {
 						t.Fatal(err)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -384,8 +385,9 @@ func checkRemovedLines(t *testing.T, tpl *Template, r Resource, src, out []byte)
 }
 
 type variant struct {
-	name string
-	src  []byte
+	name               string
+	src                []byte
+	crlf, finalNewline bool
 }
 
 // variants of a corpus file: as written, with CRLF line endings and without
@@ -393,8 +395,8 @@ type variant struct {
 func variants(src []byte) []variant {
 	crlf := strings.ReplaceAll(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n", "\r\n")
 	return []variant{
-		{"as written", src},
-		{"crlf", []byte(crlf)},
-		{"no final newline", []byte(strings.TrimRight(string(src), "\r\n \t"))},
+		{"as written", src, bytes.Contains(src, []byte("\r\n")), bytes.HasSuffix(src, []byte("\n"))},
+		{"crlf", []byte(crlf), true, strings.HasSuffix(crlf, "\n")},
+		{"no final newline", []byte(strings.TrimRight(string(src), "\r\n \t")), false, false},
 	}
 }
