@@ -28,6 +28,8 @@ type Change struct {
 	// cannot (a function whose role is not in the template).
 	Needs   []FunctionNeed
 	Granted bool
+	// Notes say what the user should know about the edited template.
+	Notes []string
 }
 
 // templateFunctions maps the template's functions to their types.
@@ -479,6 +481,10 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 			ch.Needs = append(ch.Needs, n)
 		}
 	}
+	if a.Deployment == DeployDeployment && routesChanged(a, d) {
+		ch.Notes = append(ch.Notes, fmt.Sprintf("%s goes live through an AWS::ApiGatewayV2::Deployment, which CloudFormation does not deploy again when routes change: "+
+			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
+	}
 	// A stage that is not a literal name (a parameter) has no place in the
 	// statement and the URL wsdesign writes; the user adds them.
 	if opt.Grant && !standIn[model.FieldStage] {
@@ -805,6 +811,20 @@ func clonePinned(p model.Pinned) model.Pinned {
 		}
 	}
 	return c
+}
+
+// routesChanged reports whether the design adds, removes or changes a route.
+func routesChanged(a API, d model.Design) bool {
+	if len(a.Design.Endpoints) != len(d.Endpoints) {
+		return true
+	}
+	for _, ep := range d.Endpoints {
+		o, had := a.Design.Endpoint(ep.Route)
+		if !had || o.Mode != ep.Mode || o.Handler.Key() != ep.Handler.Key() {
+			return true
+		}
+	}
+	return (a.Design.Authorizer == nil) != (d.Authorizer == nil)
 }
 
 // literalStage is a stage name written as a literal, or "" for one given

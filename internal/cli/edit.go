@@ -399,6 +399,9 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 		fmt.Fprintf(stderr, "note: %s cannot post to clients until given execute-api:ManageConnections and %s; pass --grant to add them.\n",
 			strings.Join(ids, ", "), ch.Needs[0].EnvName)
 	}
+	for _, n := range ch.Notes {
+		fmt.Fprintln(stderr, "note: "+n)
+	}
 	if o.dryRun {
 		return nil
 	}
