@@ -42,6 +42,10 @@ func Encode(doc *yaml.Node, f Format, indent int) ([]byte, error) {
 		buf.WriteByte('\n')
 		return buf.Bytes(), nil
 	}
+	if writable(doc) {
+		blockWriter{buf: &buf, indent: indent}.document(doc)
+		return buf.Bytes(), nil
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(indent)
 	if err := enc.Encode(doc); err != nil {
@@ -134,8 +138,25 @@ func (w jsonWriter) scalar(n *yaml.Node) {
 }
 
 func (w jsonWriter) str(s string) {
+	if plainJSON(s) {
+		w.buf.WriteByte('"')
+		w.buf.WriteString(s)
+		w.buf.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(w.buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	w.buf.Truncate(w.buf.Len() - 1)
+}
+
+// plainJSON reports whether a string needs no escape in JSON: printable
+// ASCII without quote or backslash, as nearly every string of a template.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
