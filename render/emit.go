@@ -46,28 +46,6 @@ const SAMTransform = "AWS::Serverless-2016-10-31"
 // URL that handler functions post messages to.
 const CallbackEnv = "CALLBACK_URL"
 
-// Resource types wsdesign writes or links.
-const (
-	TypeAPI              = "AWS::ApiGatewayV2::Api"
-	TypeStage            = "AWS::ApiGatewayV2::Stage"
-	TypeRoute            = "AWS::ApiGatewayV2::Route"
-	TypeRouteResponse    = "AWS::ApiGatewayV2::RouteResponse"
-	TypeIntegration      = "AWS::ApiGatewayV2::Integration"
-	TypeAuthorizer       = "AWS::ApiGatewayV2::Authorizer"
-	TypePermission       = "AWS::Lambda::Permission"
-	TypeLambdaFunction   = "AWS::Lambda::Function"
-	TypeServerlessFunc   = "AWS::Serverless::Function"
-	TypeLambdaAlias      = "AWS::Lambda::Alias"
-	TypeLambdaVersion    = "AWS::Lambda::Version"
-	TypeIAMRole          = "AWS::IAM::Role"
-	TypeStringParameter  = "String"
-	lambdaInvokeAction   = "lambda:InvokeFunction"
-	apiGatewayPrincipal  = "apigateway.amazonaws.com"
-	manageConnections    = "execute-api:ManageConnections"
-	iamPolicyVersion     = "2012-10-17"
-	basicExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-)
-
 // ResourceType is the CloudFormation type of the resource a logical ID of
 // the plan names, in a flavor.
 func ResourceType(r model.Role, f Flavor) string {
@@ -211,7 +189,7 @@ func (e *emitter) fragment() (Fragment, error) {
 	for _, h := range e.plan.Handlers {
 		e.add(h.Integration.Value, e.resource(TypeIntegration, e.mapping().
 			set("ApiId", e.ref(api)).
-			set("IntegrationType", e.str("AWS_PROXY")).
+			set("IntegrationType", e.str(IntegrationAWSProxy)).
 			set("IntegrationUri", e.invocationURI(h.Function))))
 		e.add(h.Permission.Value, e.permission(h.Function, "${"+api+"}/*"))
 	}
@@ -219,7 +197,7 @@ func (e *emitter) fragment() (Fragment, error) {
 		e.add(e.plan.Authorizer.Value, e.resource(TypeAuthorizer, e.mapping().
 			set("ApiId", e.ref(api)).
 			set("Name", e.str(e.plan.Authorizer.Value)).
-			set("AuthorizerType", e.str("REQUEST")).
+			set("AuthorizerType", e.str(AuthorizerRequest)).
 			set("AuthorizerUri", e.invocationURI(a.Handler)).
 			set("IdentitySource", e.strs(a.IdentitySource))))
 		e.add(e.plan.AuthorizerPermission.Value, e.permission(a.Handler, "${"+api+"}/authorizers/${"+e.plan.Authorizer.Value+"}"))
@@ -280,7 +258,7 @@ func (e *emitter) parameters() {
 func (e *emitter) api() *yaml.Node {
 	props := e.mapping().
 		set("Name", e.str(e.d.Name)).
-		set("ProtocolType", e.str("WEBSOCKET")).
+		set("ProtocolType", e.str(ProtocolWebSocket)).
 		set("RouteSelectionExpression", e.str(e.d.RouteSelectionExpression()))
 	if e.d.Description != "" {
 		props.set("Description", e.str(e.d.Description))
@@ -297,7 +275,7 @@ func (e *emitter) route(ep model.Endpoint, ids model.RouteIDs) {
 	// AuthorizationType is written even when NONE: removing the property
 	// later would not detach an authorizer.
 	if ep.Route == model.RouteConnect && e.d.Authorizer != nil {
-		props.set("AuthorizationType", e.str("CUSTOM")).
+		props.set("AuthorizationType", e.str(AuthorizationCustom)).
 			set("AuthorizerId", e.ref(e.plan.Authorizer.Value))
 	} else {
 		props.set("AuthorizationType", e.str("NONE"))
@@ -305,7 +283,7 @@ func (e *emitter) route(ep model.Endpoint, ids model.RouteIDs) {
 	if ep.Mode == model.TwoWay {
 		props.set("RouteResponseSelectionExpression", e.str("$default"))
 	}
-	props.set("Target", e.sub("integrations/${"+h.Integration.Value+"}"))
+	props.set("Target", e.sub(integrationsTargetNS+"/${"+h.Integration.Value+"}"))
 	e.add(ids.Route.Value, e.resource(TypeRoute, props))
 	if ep.Mode == model.TwoWay {
 		// Both the selection expression and this response are needed for
@@ -385,7 +363,7 @@ func (e *emitter) function(fn model.FunctionIDs) {
 		set("Handler", e.str(handlerName(l.Runtime, true))).
 		set("Runtime", e.str(l.Runtime)).
 		set("Role", e.getAtt(fn.Role.Value, "Arn")).
-		set("Code", e.mapping().set("ZipFile", e.literal(inlineCode(l.Runtime, !handles))).node)
+		set("Code", e.mapping().set("ZipFile", e.literalBlock(inlineCode(l.Runtime, !handles))).node)
 	if handles {
 		props.set("Environment", e.environment())
 	}

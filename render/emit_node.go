@@ -38,7 +38,7 @@ func (a *arena) boolean(b bool) *yaml.Node {
 	return a.node(yaml.ScalarNode, "!!bool", v, 0)
 }
 
-func (a *arena) literal(s string) *yaml.Node {
+func (a *arena) literalBlock(s string) *yaml.Node {
 	return a.node(yaml.ScalarNode, "!!str", s, yaml.LiteralStyle)
 }
 

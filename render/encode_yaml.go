@@ -37,7 +37,7 @@ func writable(n *yaml.Node) bool {
 		// A number, boolean or null must be written plain to stay one.
 		tag := n.ShortTag()
 		return utf8.ValidString(n.Value) &&
-			(n.Style&yaml.TaggedStyle != 0 || tag == "!!str" || plainOK(n.Value) && resolve(n.Value) == tag)
+			(n.Style&yaml.TaggedStyle != 0 || tag == "!!str" || plainOK(n.Value) && plainTag(n.Value) == tag)
 	case yaml.MappingNode:
 		for i, c := range n.Content {
 			if i%2 == 0 && (c.Kind != yaml.ScalarNode || c.Style&(yaml.TaggedStyle|yaml.LiteralStyle) != 0) || !writable(c) {
@@ -164,9 +164,9 @@ func (w blockWriter) scalar(n *yaml.Node, depth int) {
 		w.buf.WriteString(strconv.Quote(v))
 	case n.Style&yaml.SingleQuotedStyle != 0 && singleOK(v):
 		w.single(v)
-	case plainOK(v) && resolve(v) == tag:
+	case plainOK(v) && plainTag(v) == tag:
 		w.buf.WriteString(v)
-	case resolve(v) != "!!str" || !singleOK(v):
+	case plainTag(v) != "!!str" || !singleOK(v):
 		// yaml.v3 double-quotes strings that look like other types, so that
 		// "2010-09-09" stays a string in every reader.
 		w.buf.WriteString(strconv.Quote(v))
@@ -201,10 +201,10 @@ func (w blockWriter) literal(v string, depth int) {
 	w.buf.WriteByte('\n')
 }
 
-// resolve is the tag YAML gives a plain scalar. Only a scalar starting with
+// plainTag is the tag YAML gives a plain scalar. Only a scalar starting with
 // one of these characters can be other than a string (a number, a boolean,
 // null, a timestamp, the merge key); the others skip yaml.v3's resolver.
-func resolve(v string) string {
+func plainTag(v string) string {
 	if v != "" && !strings.ContainsRune("0123456789+-.~nNtTfFyYoO<", rune(v[0])) {
 		return "!!str"
 	}

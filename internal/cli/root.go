@@ -51,6 +51,7 @@ func newRoot(info BuildInfo) *cobra.Command {
 	root.AddCommand(
 		newNewCmd(),
 		newVersionCmd(info),
+		newInspectCmd(),
 	)
 	return root
 }
