@@ -1,10 +1,6 @@
 package render
 
-import (
-	"strings"
-
-	"go.yaml.in/yaml/v3"
-)
+import "go.yaml.in/yaml/v3"
 
 // arena hands out the nodes of one tree from shared blocks: a template of
 // 300 routes has some 20,000 nodes, and one allocation per node was most of
@@ -81,38 +77,4 @@ func (a *arena) mapping() mapping {
 func (m mapping) set(key string, value *yaml.Node) mapping {
 	m.node.Content = append(m.node.Content, m.arena.str(key), value)
 	return m
-}
-
-// LongForm returns a copy of n in which every short-form intrinsic
-// (!Ref X, !GetAtt X.Arn, !Sub s …) is written in long form ({Ref: X},
-// {Fn::GetAtt: [X, Arn]}, {Fn::Sub: s}), the only form JSON can hold.
-func LongForm(n *yaml.Node) *yaml.Node { return (&arena{}).longForm(n) }
-
-func (a *arena) longForm(n *yaml.Node) *yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if n.Kind == yaml.AliasNode {
-		return a.longForm(n.Alias)
-	}
-	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
-		key := "Fn::" + name
-		if name == "Ref" || name == "Condition" {
-			key = name
-		}
-		value := a.longForm(arg)
-		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
-			// !GetAtt Fn.Arn splits at the first dot: the attribute may hold more.
-			id, attr, _ := strings.Cut(arg.Value, ".")
-			value = a.seq(a.str(id), a.str(attr))
-		}
-		return a.mapping().set(key, value).node
-	}
-	out := a.node(n.Kind, n.Tag, n.Value, n.Style)
-	*out = *n
-	out.Content = make([]*yaml.Node, len(n.Content))
-	for i, c := range n.Content {
-		out.Content[i] = a.longForm(c)
-	}
-	return out
 }
