@@ -283,7 +283,7 @@ func (e *emitter) route(ep model.Endpoint, ids model.RouteIDs) {
 	if ep.Mode == model.TwoWay {
 		props.set("RouteResponseSelectionExpression", e.str("$default"))
 	}
-	props.set("Target", e.sub(integrationsTargetNS+"/${"+h.Integration.Value+"}"))
+	props.set("Target", e.sub("integrations/${"+h.Integration.Value+"}"))
 	e.add(ids.Route.Value, e.resource(TypeRoute, props))
 	if ep.Mode == model.TwoWay {
 		// Both the selection expression and this response are needed for
