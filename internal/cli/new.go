@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/google/renameio/v2"
+	"github.com/google/renameio/v2/maybe"
 	"github.com/spf13/cobra"
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
@@ -309,7 +309,10 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 		_, err := cmd.OutOrStdout().Write(out)
 		return err
 	}
-	if err := renameio.WriteFile(path, out, 0o644); err != nil {
+	// Atomic (temporary file, fsync, rename) where the platform allows;
+	// renameio cannot promise it on Windows, where this is a plain write of a
+	// new file.
+	if err := maybe.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
