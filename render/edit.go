@@ -49,6 +49,8 @@ type Edit struct {
 	// inserted that of keys added below an entry, by entry and path.
 	rewrites map[entryRef]int
 	inserted map[string]int
+	// nodes builds the nodes of new values.
+	nodes arena
 	// byID indexes the template's resources (see resource).
 	byID map[string]Resource
 	// topLevel holds new top-level keys that are not sections of entries
@@ -346,7 +348,7 @@ func (e *Edit) Unset(section, id string, path []string) error {
 func (e *Edit) Append(section, id string, path []string, item *yaml.Node) error {
 	return e.change(section, id, path, func(parent *yaml.Node, i int) (*yaml.Node, error) {
 		if i < 0 {
-			return seq(item), nil
+			return e.nodes.seq(item), nil
 		}
 		old := parent.Content[i+1]
 		if old.Kind == yaml.SequenceNode {
@@ -354,7 +356,7 @@ func (e *Edit) Append(section, id string, path []string, item *yaml.Node) error 
 			c.Content = append(slices.Clip(old.Content), item)
 			return &c, nil
 		}
-		return seq(old, item), nil
+		return e.nodes.seq(old, item), nil
 	})
 }
 

@@ -144,16 +144,16 @@ func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
 			unmet = append(unmet, n)
 			continue
 		}
-		policyOwner, path, item := n.FunctionID, []string{"Properties", "Policies"}, statementDoc(n.Statement)
+		policyOwner, path, item := n.FunctionID, []string{"Properties", "Policies"}, e.statementDoc(n.Statement)
 		if fn.Type != TypeServerlessFunc {
 			role, ok := e.roleOf(fn)
 			if !ok {
 				unmet = append(unmet, n)
 				continue
 			}
-			policyOwner, item = role.ID, newMapping().
-				set("PolicyName", str("ManageConnections")).
-				set("PolicyDocument", statementDoc(n.Statement)).node
+			policyOwner, item = role.ID, e.nodes.mapping().
+				set("PolicyName", e.nodes.str("ManageConnections")).
+				set("PolicyDocument", e.statementDoc(n.Statement)).node
 			if hasStatement(role.Prop("Policies"), n.Statement) {
 				item = nil
 			}
@@ -223,8 +223,8 @@ func allowsManageConnections(action *yaml.Node) bool {
 }
 
 // statementDoc is an IAM policy document holding one statement.
-func statementDoc(stmt *yaml.Node) *yaml.Node {
-	return newMapping().set("Version", str(iamPolicyVersion)).set("Statement", seq(stmt)).node
+func (e *Edit) statementDoc(stmt *yaml.Node) *yaml.Node {
+	return e.nodes.mapping().set("Version", e.nodes.str(iamPolicyVersion)).set("Statement", e.nodes.seq(stmt)).node
 }
 
 // resource returns the resource of a logical ID through an index built
@@ -352,7 +352,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	}
 	if d.Stage != old.Stage {
 		if len(a.Stages) > 0 && a.Stages[0].ID != "" {
-			if err := e.Set(SectionResources, a.Stages[0].ID, []string{"Properties", "StageName"}, str(d.Stage)); err != nil {
+			if err := e.Set(SectionResources, a.Stages[0].ID, []string{"Properties", "StageName"}, e.nodes.str(d.Stage)); err != nil {
 				return Change{}, err
 			}
 		} else if err := p.add(frag.Plan.Stage.Value); err != nil {
@@ -730,7 +730,7 @@ func (p *apiPlan) dropDependsOn() error {
 				case len(keep) == 0:
 					err = p.e.Unset(SectionResources, r.ID, []string{"DependsOn"})
 				default:
-					err = p.e.Set(SectionResources, r.ID, []string{"DependsOn"}, seq(keep...))
+					err = p.e.Set(SectionResources, r.ID, []string{"DependsOn"}, p.e.nodes.seq(keep...))
 				}
 				if err != nil {
 					return err
@@ -857,10 +857,10 @@ func (p *apiPlan) editSAM(d model.Design) error {
 		now, was string
 		value    *yaml.Node
 	}{
-		{"Name", d.Name, old.Name, str(d.Name)},
-		{"RouteSelectionExpression", d.RouteSelector, old.RouteSelector, str(d.RouteSelectionExpression())},
-		{"Description", d.Description, old.Description, str(d.Description)},
-		{"StageName", d.Stage, old.Stage, str(d.Stage)},
+		{"Name", d.Name, old.Name, e.nodes.str(d.Name)},
+		{"RouteSelectionExpression", d.RouteSelector, old.RouteSelector, e.nodes.str(d.RouteSelectionExpression())},
+		{"Description", d.Description, old.Description, e.nodes.str(d.Description)},
+		{"StageName", d.Stage, old.Stage, e.nodes.str(d.Stage)},
 	} {
 		if c.now == c.was {
 			continue
@@ -894,7 +894,7 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			continue
 		}
 		if ep.Mode == model.TwoWay {
-			if err := set([]string{"Routes", ep.Route, "RouteResponseSelectionExpression"}, str("$default")); err != nil {
+			if err := set([]string{"Routes", ep.Route, "RouteResponseSelectionExpression"}, e.nodes.str("$default")); err != nil {
 				return err
 			}
 		} else if had {
@@ -916,10 +916,10 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			return err
 		}
 	case d.Authorizer != nil && (old.Authorizer == nil || !sameAuthorizer(*d.Authorizer, *old.Authorizer)):
-		auth := newMapping().
-			set("AuthType", str(AuthorizationCustom)).
+		auth := e.nodes.mapping().
+			set("AuthType", e.nodes.str(AuthorizationCustom)).
 			set("AuthArn", p.functionArn(d.Authorizer.Handler)).
-			set("IdentitySource", strs(d.Authorizer.IdentitySource)).node
+			set("IdentitySource", e.nodes.strs(d.Authorizer.IdentitySource)).node
 		if err := set([]string{"Auth"}, auth); err != nil {
 			return err
 		}
@@ -936,10 +936,10 @@ func (p *apiPlan) editSAM(d model.Design) error {
 // the Ref of a parameter, alias or version, else the function's Arn.
 func (p *apiPlan) functionArn(l model.LambdaLink) *yaml.Node {
 	if l.Kind == model.LinkARN {
-		return ref(l.Parameter)
+		return p.e.nodes.ref(l.Parameter)
 	}
 	if r, ok := p.e.resource(l.FunctionID); ok && (r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion) {
-		return ref(l.FunctionID)
+		return p.e.nodes.ref(l.FunctionID)
 	}
-	return getAtt(l.FunctionID, "Arn")
+	return p.e.nodes.getAtt(l.FunctionID, "Arn")
 }

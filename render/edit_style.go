@@ -131,7 +131,7 @@ func (st Style) yamlLines(n *yaml.Node, indent int) string {
 // form writes intrinsics the way the file does, in block style: a copy.
 func (st Style) form(n *yaml.Node) *yaml.Node {
 	if st.Format == JSON || st.LongForm {
-		n = LongForm(n)
+		n = longForm(n)
 	} else {
 		n = shortForm(n)
 	}
@@ -178,6 +178,45 @@ func jsonString(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// longForm returns a copy of n with every short-form intrinsic (!Ref X) in
+// the long mapping form ({Ref: X}, {Fn::GetAtt: [X, Arn]}).
+func longForm(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		return longForm(n.Alias)
+	}
+	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
+		key := "Fn::" + name
+		if name == "Ref" || name == "Condition" {
+			key = name
+		}
+		value := longForm(arg)
+		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
+			// !GetAtt Fn.Arn splits at the first dot: the attribute may hold more.
+			if id, attr, ok := strings.Cut(arg.Value, "."); ok {
+				value = splitGetAtt(id, attr)
+			}
+		}
+		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value}}
+	}
+	c := *n
+	c.Anchor = ""
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = longForm(k)
+	}
+	return &c
+}
+
+// splitGetAtt is the list argument of a long-form Fn::GetAtt.
+func splitGetAtt(id, attr string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: id}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: attr}}}
 }
 
 // shortForm returns a copy of n with every long-form intrinsic that has a

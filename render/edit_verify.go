@@ -153,7 +153,7 @@ func deref(n *yaml.Node) *yaml.Node {
 
 // canonical is the long form of a value with Fn::GetAtt always a list.
 func canonical(n *yaml.Node) *yaml.Node {
-	n = LongForm(n)
+	n = longForm(n)
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n == nil {
@@ -161,7 +161,7 @@ func canonical(n *yaml.Node) *yaml.Node {
 		}
 		if n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::GetAtt" && n.Content[1].Kind == yaml.ScalarNode {
 			if id, attr, ok := strings.Cut(n.Content[1].Value, "."); ok {
-				n.Content[1] = seq(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: id}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: attr})
+				n.Content[1] = splitGetAtt(id, attr)
 			}
 		}
 		for _, c := range n.Content {
