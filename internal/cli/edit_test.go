@@ -271,3 +271,41 @@ func TestEditChooseAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestEditAndNewRefuseBadTemplates runs edit, and new into an existing
+// file, on every bad template of render's test data and on a 50 MB file:
+// each exits 2 with the position and leaves the file as it was.
+func TestEditAndNewRefuseBadTemplates(t *testing.T) {
+	bad, err := filepath.Glob("../../render/testdata/bad/*")
+	if err != nil || len(bad) == 0 {
+		t.Fatalf("no bad templates: %v", err)
+	}
+	huge := filepath.Join(t.TempDir(), "huge.yaml")
+	if err := os.WriteFile(huge, bytes.Repeat([]byte("# padding padding padding padding padding padding\n"), 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range append(bad, huge) {
+		orig, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"edit", "--name", "X", "--yes"}, {"new", "--name", "A", "--endpoint", "a"}} {
+			path := filepath.Join(t.TempDir(), filepath.Base(src))
+			if err := os.WriteFile(path, orig, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			root := newRoot(BuildInfo{})
+			root.SetOut(&bytes.Buffer{})
+			root.SetErr(&bytes.Buffer{})
+			root.SetIn(strings.NewReader(""))
+			root.SetArgs(append([]string{args[0], path}, args[1:]...))
+			err := root.Execute()
+			if code := exitCode(err); code != ExitUsage || err == nil || !strings.Contains(err.Error(), path+":") {
+				t.Errorf("%s %s: exit %d, %v; want 2 and file:line:col", args[0], filepath.Base(src), code, err)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, orig) {
+				t.Errorf("%s %s: the file changed", args[0], filepath.Base(src))
+			}
+		}
+	}
+}
