@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	charm.land/fang/v2 v2.0.1
+	github.com/google/renameio/v2 v2.0.2
 	github.com/spf13/cobra v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6
 )
