@@ -315,6 +315,15 @@ func TestAuthorizerStubsRun(t *testing.T) {
 			expectPolicy(t, "bad header", got[1], "Deny")
 			expectPolicy(t, "token in the wrong place", got[2], "Deny")
 
+			// Stage variables and context variables.
+			stage := authorizerEvent(nil, nil)
+			stage["stageVariables"] = map[string]any{"gate": goodToken}
+			got = l.run(t, design(auth, "stageVariables.gate"), "auth", withToken, stage, query(goodToken))
+			expectPolicy(t, "good stage variable", got[0], "Allow")
+			expectPolicy(t, "no stage variable", got[1], "Deny")
+			got = l.run(t, design(auth, "context.identity.sourceIp"), "auth", []string{AuthTokenEnv + "=192.0.2.1"}, query(""))
+			expectPolicy(t, "good source IP", got[0], "Allow")
+
 			// One function both authorizes and handles $connect.
 			both := design(conn, "route.request.header.Authorization")
 			got = l.run(t, both, "connect", withToken,

@@ -72,7 +72,7 @@ func For(d model.Design) []File {
 			continue
 		}
 		folders[dir] = true
-		out = append(out, filesFor(plan(d, f), dir)...)
+		out = append(out, filesFor(handlerOf(d, f), dir)...)
 	}
 	return out
 }
@@ -181,8 +181,8 @@ func (handler) SDKPackage() string   { return SDKPackage }
 func (handler) SDKVersion() string   { return SDKVersion }
 func (handler) AuthTokenEnv() string { return AuthTokenEnv }
 
-// plan gathers the routes and the authorizer role of one new function.
-func plan(d model.Design, f model.LambdaLink) handler {
+// handlerOf gathers the routes and the authorizer role of one new function.
+func handlerOf(d model.Design, f model.LambdaLink) handler {
 	h := handler{
 		FunctionID:  f.FunctionID,
 		Runtime:     f.Runtime,
