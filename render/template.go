@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
@@ -17,9 +19,12 @@ import (
 // comments and for SAM templates before the transform.
 const MaxTemplateSize = 4 << 20
 
-// maxExpandedNodes bounds how many nodes a template may have once YAML
-// aliases are expanded, so that an alias bomb is refused, not expanded.
-const maxExpandedNodes = 1 << 20
+// maxExpandedNodes bounds how many nodes YAML aliases may add to a
+// template once expanded, so that an alias bomb is refused, not expanded.
+// Real templates reuse a few small anchors a few times; every reader of the
+// tree (Refs, CompactJSON, Get) follows aliases, so this also bounds their
+// work.
+const maxExpandedNodes = 1 << 16
 
 // Format is the syntax of a template file.
 type Format int
@@ -69,25 +74,50 @@ var shortTags = map[string]bool{
 	"!If": true, "!Not": true, "!Or": true, "!Length": true, "!ToJsonString": true,
 }
 
+// Load reads and parses a template file. A file larger than
+// MaxTemplateSize is refused before it is read whole, and at most that much
+// is read from anything else (a pipe, a device).
+func Load(path string) (*Template, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxTemplateSize {
+		return nil, tooLarge(path, fi.Size())
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxTemplateSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return Parse(path, src)
+}
+
+func tooLarge(path string, n int64) error {
+	return &Error{Pos: Pos{File: path, Line: 1, Col: 1}, Msg: fmt.Sprintf("the file is %s; a template may be at most %s (CloudFormation accepts 1 MB)", size(n), size(MaxTemplateSize))}
+}
+
 // Parse reads a template. Any problem is an *Error carrying file:line:col.
 func Parse(path string, src []byte) (*Template, error) {
 	fail := func(line, col int, format string, args ...any) error {
 		return &Error{Pos: Pos{File: path, Line: line, Col: col}, Msg: fmt.Sprintf(format, args...)}
 	}
 	if len(src) > MaxTemplateSize {
-		return nil, fail(1, 1, "the file is %s; a template may be at most %s (CloudFormation accepts 1 MB)", size(len(src)), size(MaxTemplateSize))
+		return nil, tooLarge(path, int64(len(src)))
 	}
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, fail(1, 1, "the file is empty; a template is a YAML or JSON mapping with a Resources section")
 	}
-	if i := bytes.IndexByte(src, 0); i >= 0 {
-		l, c := lineCol(src, i)
-		return nil, fail(l, c, "not a text file (NUL byte)")
-	}
-	if !utf8.Valid(src) {
-		i := firstInvalidUTF8(src)
-		l, c := lineCol(src, i)
+	// Report whichever comes first of a NUL byte and invalid UTF-8, so that a
+	// binary file is refused where its binary data starts.
+	nul, bad := bytes.IndexByte(src, 0), firstInvalidUTF8(src)
+	switch {
+	case bad >= 0 && (nul < 0 || bad < nul):
+		l, c := lineCol(src, bad)
 		return nil, fail(l, c, "not UTF-8 text")
+	case nul >= 0:
+		l, c := lineCol(src, nul)
+		return nil, fail(l, c, "not a text file (NUL byte)")
 	}
 	t := &Template{Path: path, Src: src}
 	body := bytes.TrimLeft(src, " \t\r\n\ufeff")
@@ -99,14 +129,18 @@ func Parse(path string, src []byte) (*Template, error) {
 				l, c := lineCol(src, int(se.Offset)-1)
 				return nil, fail(l, c, "invalid JSON: %s", se.Error())
 			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				l, c := lineCol(src, len(bytes.TrimRight(src, " \t\r\n")))
+				return nil, fail(l, c, "invalid JSON: the file ends before every { and [ is closed")
+			}
 			return nil, fail(1, 1, "invalid JSON: %s", err)
 		}
 	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	if err := dec.Decode(&doc); err != nil {
-		l := yamlErrLine(err)
-		return nil, fail(l, firstCol(src, l), "invalid YAML: %s", trimYAMLErr(err))
+		l, c := yamlErrPos(src, err)
+		return nil, fail(l, c, "invalid YAML: %s", trimYAMLErr(err))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -165,7 +199,6 @@ func (t *Template) checkNodes() error {
 			}
 			return nil
 		}
-		total++
 		if n.Tag != "" && n.Style&yaml.TaggedStyle != 0 && n.Tag[0] == '!' && !isStandardTag(n.Tag) && !shortTags[n.Tag] {
 			return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf("unknown tag %s (CloudFormation's YAML knows !Ref, !Sub, !GetAtt, !Join, … and the standard !!str, !!int …)", n.Tag)}
 		}
@@ -311,6 +344,50 @@ func yamlErrLine(err error) int {
 	return 1
 }
 
+// yamlErrPos finds where a YAML syntax error is. yaml.v3 reports the line
+// where the enclosing construct began (sometimes counted from zero), not the
+// line of the problem, and no column. The problem is on the last line of the
+// shortest prefix of the file that fails with the same message, found by
+// binary search from the reported line (a handful of parses, paid only for a
+// broken file). The column is the first tab of that line for tab errors, else
+// its first non-blank character.
+func yamlErrPos(src []byte, err error) (line, col int) {
+	msg := trimYAMLErr(err)
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	fails := func(lines int) bool {
+		end := len(src)
+		if lines < len(starts) {
+			end = starts[lines]
+		}
+		var doc yaml.Node
+		e := yaml.NewDecoder(bytes.NewReader(src[:end])).Decode(&doc)
+		return e != nil && trimYAMLErr(e) == msg
+	}
+	lo, hi := min(max(yamlErrLine(err), 1), len(starts)), len(starts)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	line = lo
+	text := src[starts[line-1]:]
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
+	}
+	if i := bytes.IndexByte(text, '\t'); i >= 0 && bytes.Contains([]byte(msg), []byte("tab")) {
+		return line, 1 + utf8.RuneCount(text[:i])
+	}
+	return line, firstCol(src, line)
+}
+
 var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)
 
 func trimYAMLErr(err error) string { return yamlPrefix.ReplaceAllString(err.Error(), "") }
@@ -333,7 +410,12 @@ func firstCol(src []byte, line int) int {
 	return 1 + len(l) - len(bytes.TrimLeft(l, " \t"))
 }
 
+// firstInvalidUTF8 is the offset of the first byte that is not valid
+// UTF-8, or -1.
 func firstInvalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && n == 1 {
@@ -341,10 +423,10 @@ func firstInvalidUTF8(b []byte) int {
 		}
 		i += n
 	}
-	return 0
+	return -1
 }
 
-func size(n int) string {
+func size(n int64) string {
 	if n >= 1<<20 {
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}

@@ -27,6 +27,9 @@ func Execute(info BuildInfo) int {
 			if errors.As(err, &e) && e.err == nil {
 				return // the command already said everything
 			}
+			// Messages start with flags and file names (--name, d.yaml:4:11),
+			// which must keep their case.
+			styles.ErrorText = styles.ErrorText.UnsetTransform()
 			fang.DefaultErrorHandler(w, styles, err)
 		}),
 	)
@@ -46,7 +49,9 @@ func newRoot(info BuildInfo) *cobra.Command {
 	root.SetOut(os.Stdout)
 	root.SetErr(os.Stderr)
 	root.AddCommand(
+		newNewCmd(),
 		newVersionCmd(info),
+		newInspectCmd(),
 	)
 	return root
 }

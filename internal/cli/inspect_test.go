@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/render"
+)
+
+const corpusDir = "../../../shared/corpus/realworld"
+
+// runCLI runs wsdesign with args and returns its stdout and the exit code.
+func runCLI(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	root := newRoot(BuildInfo{})
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil {
+		errOut.WriteString(err.Error())
+	}
+	return out.String() + errOut.String(), exitCode(err)
+}
+
+func corpusTemplates(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, ext := range []string{"*.yaml", "*.json"} {
+		m, err := filepath.Glob(filepath.Join(corpusDir, ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m {
+			if filepath.Base(f) != "expected.json" {
+				files = append(files, f)
+			}
+		}
+	}
+	if len(files) < 20 {
+		t.Fatalf("only %d corpus templates in %s (../shared must be linked next to the module)", len(files), corpusDir)
+	}
+	return files
+}
+
+// TestInspectJSONMatchesOracle compares `inspect --json` with what the
+// independent checker reads from every corpus template. The checker knows
+// only raw AWS::ApiGatewayV2::Api resources, so SAM-native APIs are left
+// out of the comparison (the render tests check them against expected.json).
+func TestInspectJSONMatchesOracle(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not installed: ../shared/oracle/ws-check cannot run")
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed: ../shared/oracle/ws-check cannot run")
+	}
+	files := corpusTemplates(t)
+	cmd := exec.Command("../../../shared/oracle/ws-check", append([]string{"--design"}, files...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ws-check --design: %v\n%s", err, stderr.String())
+	}
+	var oracle []struct {
+		File string            `json:"file"`
+		APIs []json.RawMessage `json:"apis"`
+	}
+	if err := json.Unmarshal(out, &oracle); err != nil {
+		t.Fatalf("ws-check --design printed no JSON list: %v", err)
+	}
+	if len(oracle) != len(files) {
+		t.Fatalf("ws-check read %d files, want %d", len(oracle), len(files))
+	}
+	for _, o := range oracle {
+		t.Run(filepath.Base(o.File), func(t *testing.T) {
+			got, code := runCLI(t, "inspect", "--json", o.File)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, got)
+			}
+			var mine struct {
+				APIs []json.RawMessage `json:"apis"`
+			}
+			if err := json.Unmarshal([]byte(got), &mine); err != nil {
+				t.Fatalf("inspect --json printed no JSON: %v\n%s", err, got)
+			}
+			sam := samAPIs(t, o.File)
+			var raw []any
+			for _, a := range mine.APIs {
+				var v map[string]any
+				if err := json.Unmarshal(a, &v); err != nil {
+					t.Fatal(err)
+				}
+				if !sam[v["logicalId"].(string)] {
+					raw = append(raw, v)
+				}
+			}
+			var want []any
+			for _, a := range o.APIs {
+				var v any
+				if err := json.Unmarshal(a, &v); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, v)
+			}
+			if !reflect.DeepEqual(raw, want) {
+				g, _ := json.MarshalIndent(raw, "", " ")
+				w, _ := json.MarshalIndent(want, "", " ")
+				t.Errorf("inspect --json differs from ws-check --design\ngot:  %s\nwant: %s", g, w)
+			}
+		})
+	}
+}
+
+// samAPIs lists the logical IDs of a file's SAM-native APIs.
+func samAPIs(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := render.Parse(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, a := range apis {
+		if a.SAM {
+			out[a.Resource.ID] = true
+		}
+	}
+	return out
+}
+
+func TestInspectTree(t *testing.T) {
+	got, code := runCLI(t, "inspect", filepath.Join(corpusDir, "09-sp-sns-mock.yaml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, got)
+	}
+	for _, want := range []string{
+		"WebSocketApi  AWS::ApiGatewayV2::Api",
+		`name        {"Fn::Sub":"${AWS::StackName}-WebSocketApi"}`,
+		"selector    $request.body.action",
+		"deployment  deployment",
+		"$connect     2-way  MOCK  → (none)  kept as is, not editable as a Lambda link",
+		"sendOrder    2-way  AWS   → (none)  kept as is, not editable as a Lambda link",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, got)
+		}
+	}
+	got, _ = runCLI(t, "inspect", filepath.Join(corpusDir, "23-sam-serverless-websocketapi-globals-two-apis.yaml"))
+	for _, want := range []string{"Api1  AWS::Serverless::WebSocketApi", "Api2  AWS::Serverless::WebSocketApi", "$request.body.message", "default (implicit, auto-deploy)", "$connect  1-way  AWS_PROXY  → Connect2"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestInspectBadInput(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.yaml")
+	src := []byte("Resources:\n  A:\n    Type: [unclosed\n")
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, code := runCLI(t, "inspect", path)
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(got, path+":") {
+		t.Errorf("error does not name the file: %s", got)
+	}
+	var e *render.Error
+	_, _, err := importFile(path)
+	if !errors.As(err, &e) || e.Line == 0 {
+		t.Errorf("error %v is not a *render.Error with a position", err)
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(after, src) {
+		t.Error("inspect changed the file")
+	}
+	if _, code := runCLI(t, "inspect", filepath.Join(dir, "missing.yaml")); code != ExitUsage {
+		t.Errorf("missing file: exit %d, want %d", code, ExitUsage)
+	}
+}

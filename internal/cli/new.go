@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/google/renameio/v2"
+	"github.com/spf13/cobra"
+	"github.com/wsdesign/wsdesign/internal/designfile"
+	"github.com/wsdesign/wsdesign/model"
+	"github.com/wsdesign/wsdesign/render"
+)
+
+// DefaultTemplate is the file new writes when none is named.
+const DefaultTemplate = "template.yaml"
+
+// newOptions are the answers new takes from flags.
+type newOptions struct {
+	name, logicalID, routeSelector, stage, description string
+	runtime                                            string
+	endpoints                                          []string
+	authorizer                                         string
+	identitySources                                    []string
+	designPath                                         string
+	format                                             string
+	stdout, json                                       bool
+}
+
+func newNewCmd() *cobra.Command {
+	var o newOptions
+	cmd := &cobra.Command{
+		Use:   "new [FILE]",
+		Short: "Write a new template holding a WebSocket API",
+		Long: "new writes a SAM (default) or CloudFormation template holding a WebSocket API: the API, its\n" +
+			"stage, a route per endpoint, an integration and an invoke permission per handler function,\n" +
+			"the optional authorizer, and the new functions with what they need to post to clients.\n" +
+			"FILE defaults to " + DefaultTemplate + "; a .json FILE (or --json) is written as JSON.\n\n" +
+			"A handler that is not param:<Parameter> becomes a new function with that logical ID;\n" +
+			"an endpoint without a handler gets one named after its route (sendMessage: SendMessageFunction).",
+		Example: "  wsdesign new --name Chat --endpoint '$connect=OnConnect' --endpoint '$disconnect=OnDisconnect' \\\n" +
+			"      --endpoint 'sendMessage=SendMessage,2-way'\n" +
+			"  wsdesign new --design chat.yaml --format cfn --stdout\n" +
+			"  wsdesign new api.json --name Prices --endpoint '$default=param:PricesFunctionArn,2-way'",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := DefaultTemplate
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return o.run(cmd, path)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.name, "name", "", "name of the API (required)")
+	f.StringVar(&o.logicalID, "logical-id", "", "logical ID of the API (default: derived from the name)")
+	f.StringVar(&o.routeSelector, "route-selector", "", "message property that selects the endpoint, such as action or message.type (default action)")
+	f.StringVar(&o.stage, "stage", "", "stage name (default prod)")
+	f.StringVar(&o.description, "description", "", "description of the API")
+	f.StringVar(&o.runtime, "runtime", "", "runtime of new functions: "+strings.Join(model.Runtimes, ", ")+" (default "+model.DefaultRuntime+")")
+	f.StringArrayVar(&o.endpoints, "endpoint", nil, "an endpoint: ROUTE[=HANDLER][,2-way]; repeat for each (HANDLER may be param:<Parameter> for a function given by ARN)")
+	f.StringVar(&o.authorizer, "authorizer", "", "HANDLER of a Lambda authorizer run on $connect")
+	f.StringArrayVar(&o.identitySources, "identity-source", nil, "identity source of the authorizer; repeatable (default "+model.DefaultIdentitySource+")")
+	f.StringVar(&o.designPath, "design", "", "read the design from a YAML or JSON file ('-' for standard input)")
+	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
+	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
+	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	return cmd
+}
+
+func (o *newOptions) run(cmd *cobra.Command, path string) error {
+	flavor, err := render.ParseFlavor(o.format)
+	if err != nil {
+		return usageErrorf("--format: %v", err)
+	}
+	if !o.stdout {
+		if _, err := os.Stat(path); err == nil {
+			return usageErrorf("%s exists; adding to an existing template: use wsdesign edit %s", path, path)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return usageErrorf("%s: %w", path, err)
+		}
+	}
+	d, file, err := o.collect(cmd)
+	if err != nil {
+		return err
+	}
+	// The command line cannot ask for what is missing, so it names the flag.
+	if err := missing(d); err != nil {
+		return err
+	}
+	if d, err = o.validate(cmd, d, file); err != nil {
+		return err
+	}
+	return o.write(cmd, d, flavor, path)
+}
+
+// collect gathers the design from the design file and the flags; flags win
+// over the file. file is nil without --design.
+func (o *newOptions) collect(cmd *cobra.Command) (d model.Design, file *designfile.File, err error) {
+	if o.runtime != "" {
+		if err := designfile.ValidateRuntime(o.runtime); err != nil {
+			return d, nil, usageErrorf("--runtime: %w", err)
+		}
+	}
+	r := designfile.Resolver{Runtime: o.runtime}
+	if o.designPath != "" {
+		if len(o.endpoints) > 0 || o.authorizer != "" || len(o.identitySources) > 0 {
+			return d, nil, usageErrorf("--design: give the endpoints and the authorizer either in the design file or with --endpoint, --authorizer and --identity-source, not both")
+		}
+		src, err := readDesign(cmd, o.designPath)
+		if err != nil {
+			return d, nil, usageErrorf("--design: %w", err)
+		}
+		if file, err = designfile.Decode(o.designPath, src, r); err != nil {
+			return d, nil, usageErrorf("%w", err)
+		}
+		d = file.Design
+	}
+	flags := cmd.Flags()
+	for _, s := range []struct {
+		flag string
+		src  string
+		dst  *string
+	}{
+		{"name", o.name, &d.Name}, {"logical-id", o.logicalID, &d.LogicalID},
+		{"route-selector", o.routeSelector, &d.RouteSelector}, {"stage", o.stage, &d.Stage},
+		{"description", o.description, &d.Description},
+	} {
+		if flags.Changed(s.flag) {
+			*s.dst = s.src
+		}
+	}
+	for _, spec := range o.endpoints {
+		e, err := r.ParseEndpoint(spec)
+		if err != nil {
+			return d, nil, usageErrorf("--endpoint %w", err)
+		}
+		d.Endpoints = append(d.Endpoints, e)
+	}
+	if o.authorizer != "" {
+		d.Authorizer = &model.Authorizer{Handler: r.Link(o.authorizer), IdentitySource: o.identitySources}
+	} else if len(o.identitySources) > 0 {
+		return d, nil, usageErrorf("--identity-source: give --authorizer too; identity sources belong to an authorizer")
+	}
+	r.FillHandlers(&d)
+	return d, file, nil
+}
+
+// missing names the flag of the first required answer the design lacks.
+func missing(d model.Design) error {
+	if strings.TrimSpace(d.Name) == "" {
+		return usageErrorf("--name is required (or name in a --design file)")
+	}
+	if len(d.Endpoints) == 0 {
+		return usageErrorf("--endpoint is required: give at least one, such as --endpoint '$default=DefaultFunction'")
+	}
+	return nil
+}
+
+// validate fills the defaults and checks the design. Every problem names the
+// flag or the design file position it came from; warnings are printed and
+// do not stop.
+func (o *newOptions) validate(cmd *cobra.Command, d model.Design, file *designfile.File) (model.Design, error) {
+	d.Normalize()
+	where := o.locator(cmd.Flags().Changed, file)
+	var msgs []string
+	for _, p := range d.Validate(nil) {
+		msg := where(p.Field) + ": " + p.Message
+		if p.Severity == model.Warning {
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning: "+msg)
+			continue
+		}
+		msgs = append(msgs, msg)
+	}
+	if len(msgs) > 0 {
+		return d, usageErrorf("%s", strings.Join(msgs, "\n"))
+	}
+	return d, nil
+}
+
+// locator names where a design field was given: the flag, or the design
+// file's line and column.
+func (o *newOptions) locator(changed func(string) bool, file *designfile.File) func(field string) string {
+	flagOf := map[string]string{
+		model.FieldName: "name", model.FieldLogicalID: "logical-id", model.FieldRouteSelector: "route-selector",
+		model.FieldStage: "stage", model.FieldDescription: "description",
+		model.FieldAuthorizer: "authorizer", model.FieldIdentitySource: "identity-source", model.FieldEndpoints: "endpoint",
+	}
+	return func(field string) string {
+		flag := flagOf[field]
+		var i int
+		if _, err := fmt.Sscanf(field, "endpoints[%d]", &i); err == nil {
+			flag = "endpoint"
+			if file == nil && i < len(o.endpoints) {
+				return fmt.Sprintf("--endpoint %q", o.endpoints[i])
+			}
+		}
+		if file != nil && (flag == "" || !changed(flag)) {
+			return file.Pos(field).String() + ": " + field
+		}
+		if flag == "" {
+			return field
+		}
+		return "--" + flag
+	}
+}
+
+// write renders the design and writes it atomically, or to standard output.
+func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string) error {
+	frag, err := render.Build(d, render.Options{Flavor: flavor})
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	out, err := render.Encode(render.NewTemplate(frag, render.Description(d)), render.OutputFormat(path, o.json), render.DefaultIndent)
+	if err != nil {
+		return err
+	}
+	if o.stdout {
+		_, err := cmd.OutOrStdout().Write(out)
+		return err
+	}
+	if err := renameio.WriteFile(path, out, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
+		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
+	if flavor == render.SAM {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: sam build -t %s && sam deploy --guided\n", path)
+	} else {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: aws cloudformation deploy --template-file %s --stack-name %s --capabilities CAPABILITY_IAM\n",
+			path, strings.ToLower(frag.Plan.API.Value))
+	}
+	return nil
+}
+
+func readDesign(cmd *cobra.Command, path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(io.LimitReader(cmd.InOrStdin(), designfile.MaxSize+1))
+	}
+	return os.ReadFile(path)
+}
+
+// count is "1 endpoint", "3 endpoints".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,568 @@
+package render
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// Deployment says how an API's routes go live, as ws-check --design reports it.
+const (
+	// DeployAuto: a stage has AutoDeploy (SAM-native APIs always do).
+	DeployAuto = "auto"
+	// DeployDeployment: a stage is tied to an AWS::ApiGatewayV2::Deployment.
+	DeployDeployment = "deployment"
+	// DeployNone: no stage deploys the API.
+	DeployNone = "none"
+)
+
+// API is one WebSocket API found in a template.
+type API struct {
+	// Resource is the AWS::ApiGatewayV2::Api or AWS::Serverless::WebSocketApi.
+	Resource Resource
+	// SAM is true for AWS::Serverless::WebSocketApi: its routes, stage and
+	// authorizer live in its own properties, and the transform generates the
+	// resources.
+	SAM bool
+	// Design is what the wizard edits. Its Name, Stage and Description are
+	// literals, or the intrinsic written there as compact long-form JSON
+	// (see Text). RouteSelector is the property after "$request.body." (or
+	// "${request.body.…}"); it is empty when the expression has another
+	// form or is not a literal, and then RouteSelectionExpression below holds
+	// it and an edit must leave the property alone unless the user sets a
+	// selector. LogicalID is the API's logical ID, so that a plan keeps it.
+	Design model.Design
+	// NameNode is the Name as written (nil when absent; SAM then uses the
+	// logical ID).
+	NameNode *yaml.Node
+	// RouteSelectionExpression is the expression (Text form), "" when
+	// absent; RouteSelectionNode is the node as written (for SAM-native APIs
+	// it may come from Globals.WebSocketApi).
+	RouteSelectionExpression string
+	RouteSelectionNode       *yaml.Node
+	// Pinned holds the existing logical IDs by route key and function key,
+	// so that a plan of the edited design keeps every one of them. Empty for
+	// SAM-native APIs except API: their other resources are generated.
+	Pinned model.Pinned
+	// Routes lists every route in file order (for SAM, in the order of the
+	// Routes map).
+	Routes []Route
+	// Stages lists the API's stages in file order. A SAM-native API has one
+	// implicit stage (StageName, or "default"), with an empty ID.
+	Stages []Stage
+	// Authorizers lists the API's authorizers in file order. A SAM-native
+	// API's Auth of type CUSTOM is one, with an empty ID.
+	Authorizers []Authorizer
+	// Deployment is DeployAuto, DeployDeployment or DeployNone.
+	Deployment string
+	// Resources lists, in file order, every logical ID that belongs to this
+	// API: the API, every AWS::ApiGatewayV2 resource whose ApiId refers to it,
+	// and the Lambda permissions of its handlers and authorizers. Functions
+	// are never listed: they may serve other things.
+	Resources []string
+}
+
+// Route is one route of an API and the resources that serve it.
+type Route struct {
+	// ID is the Route's logical ID; empty for a SAM-native route.
+	ID string
+	// Key is the RouteKey (Text form); KeyNode the node as written (for a
+	// SAM-native route, its key in the Routes map).
+	Key     string
+	KeyNode *yaml.Node
+	// Resource is the AWS::ApiGatewayV2::Route (zero for SAM-native routes).
+	Resource Resource
+	// Spec is a SAM-native route's entry in the Routes map (nil otherwise).
+	Spec *yaml.Node
+	// TwoWay is true when the route has a RouteResponseSelectionExpression
+	// or a RouteResponse.
+	TwoWay bool
+	// RouteResponseSelectionExpression as written (Text form), "" if absent.
+	RouteResponseSelectionExpression string
+	// RouteResponseIDs are the RouteResponses whose RouteId refers to the route.
+	RouteResponseIDs []string
+	// IntegrationID is the integration of the API that the Target names (""
+	// for none found and for SAM-native routes); Integration is that resource.
+	IntegrationID string
+	Integration   Resource
+	// IntegrationType is as written (Text form); AWS_PROXY for SAM-native
+	// routes, "" when there is no integration.
+	IntegrationType string
+	// Handler is the Lambda the integration invokes: a logical ID, "param:X"
+	// for a function given by parameter, a function name or ARN written as a
+	// literal, or "" (no Lambda, or a Lambda found by no reference).
+	Handler string
+	// HandlerType is the resource type of the handler when it is a function
+	// of the template (Alias and Version are followed to their function).
+	HandlerType string
+	// AuthorizationType is as written (Text form); "" when absent, which API
+	// Gateway reads as NONE.
+	AuthorizationType string
+	// AuthorizerID is the logical ID of the Authorizer that AuthorizerId
+	// refers to; HasAuthorizer is true whenever AuthorizerId is written (also
+	// when it names no authorizer of the API). For SAM-native routes both
+	// follow Auth: HasAuthorizer on $connect with AuthType CUSTOM.
+	AuthorizerID  string
+	HasAuthorizer bool
+	// PermissionIDs are the Lambda permissions that let API Gateway invoke
+	// the handler from this API.
+	PermissionIDs []string
+}
+
+// Foreign reports whether the route is not a Lambda proxy integration that
+// wsdesign can relink: MOCK, HTTP, AWS service or non-proxy Lambda
+// integrations, or a Lambda proxy whose function no reference names.
+func (r Route) Foreign() bool {
+	return r.IntegrationType != IntegrationAWSProxy || r.HandlerType == "" && !strings.HasPrefix(r.Handler, "param:")
+}
+
+// Stage is one stage of an API.
+type Stage struct {
+	// ID is the Stage's logical ID; empty for a SAM-native API's stage.
+	ID string
+	// Name is the StageName (Text form).
+	Name     string
+	NameNode *yaml.Node
+	// AutoDeploy is true when AutoDeploy is true (or "true").
+	AutoDeploy bool
+	// DeploymentID is the Deployment of this API that DeploymentId refers to.
+	DeploymentID string
+}
+
+// Authorizer is one authorizer of an API.
+type Authorizer struct {
+	// ID is the Authorizer's logical ID, Resource the resource; both empty
+	// for a SAM-native API's Auth.
+	ID       string
+	Resource Resource
+	// Type is the AuthorizerType (Text form); REQUEST for SAM-native APIs.
+	Type string
+	// Handler and HandlerType are the Lambda the AuthorizerUri invokes, as
+	// Route.Handler.
+	Handler     string
+	HandlerType string
+	// IdentitySource lists the identity sources (Text form); empty when the
+	// property is absent. IdentitySourceNode is the property as written.
+	IdentitySource     []string
+	IdentitySourceNode *yaml.Node
+	// PermissionIDs are the Lambda permissions that let API Gateway invoke
+	// the authorizer's function.
+	PermissionIDs []string
+}
+
+// Function is a Lambda function of the template that an endpoint may link.
+type Function struct {
+	ID   string
+	Type string
+}
+
+// isFunctionType reports whether a resource type is a Lambda function, or an
+// alias or version of one.
+func isFunctionType(t string) bool {
+	switch t {
+	case TypeServerlessFunc, TypeLambdaFunction, TypeLambdaAlias, TypeLambdaVersion:
+		return true
+	}
+	return false
+}
+
+// Functions lists the Lambda functions of the template (functions, aliases
+// and versions) in file order, for the wizard's "pick a function" list.
+func Functions(t *Template) []Function {
+	var out []Function
+	for _, r := range t.Resources() {
+		if isFunctionType(r.Type) {
+			out = append(out, Function{ID: r.ID, Type: r.Type})
+		}
+	}
+	return out
+}
+
+// index is what the importer looks up many times: the resources by ID and by
+// type, and what each one's ApiId refers to.
+type index struct {
+	t     *Template
+	all   []Resource
+	byID  map[string]Resource
+	apiOf map[string][]string // ApiGatewayV2 resource ID → refs of its ApiId
+	perms []permission
+}
+
+// permission is a Lambda permission for API Gateway, read once.
+type permission struct {
+	Resource
+	functions []string // what FunctionName refers to, aliases and versions followed
+	name      string   // FunctionName when it is a literal
+	sourceArn *yaml.Node
+	source    []string // refs of SourceArn
+}
+
+func newIndex(t *Template) *index {
+	x := &index{t: t, all: t.Resources(), byID: map[string]Resource{}, apiOf: map[string][]string{}}
+	for _, r := range x.all {
+		x.byID[r.ID] = r
+	}
+	for _, r := range x.all {
+		switch {
+		case strings.HasPrefix(r.Type, "AWS::ApiGatewayV2::"):
+			x.apiOf[r.ID] = Refs(r.Prop("ApiId"))
+		case r.Type == TypePermission:
+			if p := r.Prop("Principal"); !strings.Contains(CompactJSON(p), "apigateway") {
+				continue
+			}
+			fn := r.Prop("FunctionName")
+			p := permission{Resource: r, sourceArn: r.Prop("SourceArn"), source: Refs(r.Prop("SourceArn"))}
+			p.name, _ = stringValue(fn)
+			for _, id := range Refs(fn) {
+				p.functions = append(p.functions, id)
+				if f, ok := x.byID[id]; ok && (f.Type == TypeLambdaAlias || f.Type == TypeLambdaVersion) {
+					p.functions = append(p.functions, Refs(f.Prop("FunctionName"))...)
+				}
+			}
+			x.perms = append(x.perms, p)
+		}
+	}
+	return x
+}
+
+// of lists the resources of a type whose ApiId refers to the API.
+func (x *index) of(typ, api string) []Resource {
+	var out []Resource
+	for _, r := range x.all {
+		if r.Type == typ && slices.Contains(x.apiOf[r.ID], api) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+var invocationsPath = regexp.MustCompile(`functions/(.+)/invocations`)
+
+// lambda finds the function a value (an IntegrationUri, AuthorizerUri or
+// FunctionArn) invokes: the first function of the template it refers to
+// (an alias or version followed to its function), else the first parameter
+// it refers to as "param:X", else the function written in a literal URI.
+func (x *index) lambda(v *yaml.Node) (handler, typ string) {
+	refs := Refs(v)
+	for _, id := range refs {
+		r, ok := x.byID[id]
+		if !ok || !isFunctionType(r.Type) {
+			continue
+		}
+		if r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion {
+			for _, under := range Refs(r.Prop("FunctionName")) {
+				if f, ok := x.byID[under]; ok && isFunctionType(f.Type) {
+					return f.ID, f.Type
+				}
+			}
+		}
+		return r.ID, r.Type
+	}
+	for _, id := range refs {
+		if x.t.Parameter(id) != nil {
+			return "param:" + id, ""
+		}
+	}
+	if s, ok := stringValue(v); ok {
+		if m := invocationsPath.FindStringSubmatch(s); m != nil {
+			return m[1], ""
+		}
+		return s, ""
+	}
+	return "", ""
+}
+
+// permissionsFor lists the permissions that let API Gateway invoke a handler
+// from an API: FunctionName names the function (or, for a parameter or a
+// literal name, the same thing), and SourceArn is absent or refers to the API.
+func (x *index) permissionsFor(handler, api string) []string {
+	if handler == "" {
+		return nil
+	}
+	key := strings.TrimPrefix(handler, "param:")
+	var out []string
+	for _, p := range x.perms {
+		if !slices.Contains(p.functions, key) && p.name != handler {
+			continue
+		}
+		if p.sourceArn != nil && !slices.Contains(p.source, api) {
+			continue
+		}
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// Import finds every WebSocket API of the template, in file order: raw
+// AWS::ApiGatewayV2::Api resources with ProtocolType WEBSOCKET and SAM's
+// AWS::Serverless::WebSocketApi. HTTP APIs are left out. It never fails on
+// a template Parse accepted; the error is for problems a caller must not
+// edit around (none today), so that callers handle it already.
+func Import(t *Template) ([]API, error) {
+	x := newIndex(t)
+	var out []API
+	for _, r := range x.all {
+		switch r.Type {
+		case TypeAPI:
+			if p, _ := stringValue(r.Prop("ProtocolType")); p == ProtocolWebSocket {
+				out = append(out, x.raw(r))
+			}
+		case TypeServerlessWSAPI:
+			out = append(out, x.sam(r))
+		}
+	}
+	return out, nil
+}
+
+// raw reads an AWS::ApiGatewayV2::Api and the resources around it.
+func (x *index) raw(res Resource) API {
+	id := res.ID
+	a := API{Resource: res, NameNode: res.Prop("Name")}
+	a.RouteSelectionNode = res.Prop("RouteSelectionExpression")
+	a.RouteSelectionExpression = Text(a.RouteSelectionNode)
+
+	integrations := map[string]Resource{}
+	for _, r := range x.of(TypeIntegration, id) {
+		integrations[r.ID] = r
+	}
+	authorizers := map[string]bool{}
+	for _, r := range x.of(TypeAuthorizer, id) {
+		authorizers[r.ID] = true
+		az := Authorizer{ID: r.ID, Resource: r, Type: Text(r.Prop("AuthorizerType")), IdentitySourceNode: r.Prop("IdentitySource")}
+		az.IdentitySource = textList(az.IdentitySourceNode)
+		az.Handler, az.HandlerType = x.lambda(r.Prop("AuthorizerUri"))
+		az.PermissionIDs = x.permissionsFor(az.Handler, id)
+		a.Authorizers = append(a.Authorizers, az)
+	}
+	responses := x.of(TypeRouteResponse, id)
+
+	for _, r := range x.of(TypeRoute, id) {
+		rt := Route{ID: r.ID, KeyNode: r.Prop("RouteKey"), Key: Text(r.Prop("RouteKey")), Resource: r}
+		if n := r.Prop("RouteResponseSelectionExpression"); n != nil {
+			rt.RouteResponseSelectionExpression = Text(n)
+			rt.TwoWay = true
+		}
+		for _, rr := range responses {
+			if RefersTo(rr.Prop("RouteId"), r.ID) {
+				rt.RouteResponseIDs = append(rt.RouteResponseIDs, rr.ID)
+				rt.TwoWay = true
+			}
+		}
+		for _, ref := range Refs(r.Prop("Target")) {
+			if integ, ok := integrations[ref]; ok {
+				rt.IntegrationID, rt.Integration = ref, integ
+				rt.IntegrationType = Text(integ.Prop("IntegrationType"))
+				uri := integ.Prop("IntegrationUri")
+				if (rt.IntegrationType == IntegrationAWSProxy || rt.IntegrationType == IntegrationAWS) && strings.Contains(CompactJSON(uri), "lambda") {
+					rt.Handler, rt.HandlerType = x.lambda(uri)
+				}
+				break
+			}
+		}
+		rt.PermissionIDs = x.permissionsFor(rt.Handler, id)
+		rt.AuthorizationType = Text(r.Prop("AuthorizationType"))
+		if n := r.Prop("AuthorizerId"); n != nil {
+			rt.HasAuthorizer = true
+			for _, ref := range Refs(n) {
+				if authorizers[ref] {
+					rt.AuthorizerID = ref
+					break
+				}
+			}
+		}
+		a.Routes = append(a.Routes, rt)
+	}
+
+	deployments := map[string]bool{}
+	for _, r := range x.of(TypeDeployment, id) {
+		deployments[r.ID] = true
+	}
+	a.Deployment = DeployNone
+	for _, r := range x.of(TypeStage, id) {
+		s := Stage{ID: r.ID, NameNode: r.Prop("StageName"), Name: Text(r.Prop("StageName"))}
+		v, _ := literal(r.Prop("AutoDeploy"))
+		s.AutoDeploy = v == true || v == "true"
+		for _, ref := range Refs(r.Prop("DeploymentId")) {
+			if deployments[ref] {
+				s.DeploymentID = ref
+				break
+			}
+		}
+		switch {
+		case s.AutoDeploy:
+			a.Deployment = DeployAuto
+		case s.DeploymentID != "" && a.Deployment != DeployAuto:
+			a.Deployment = DeployDeployment
+		}
+		a.Stages = append(a.Stages, s)
+	}
+
+	a.Resources = x.members(a)
+	a.Design = design(a)
+	a.Pinned = pinned(a)
+	return a
+}
+
+// members lists the logical IDs that belong to an API, in file order.
+func (x *index) members(a API) []string {
+	mine := map[string]bool{a.Resource.ID: true}
+	for _, r := range x.all {
+		if strings.HasPrefix(r.Type, "AWS::ApiGatewayV2::") && slices.Contains(x.apiOf[r.ID], a.Resource.ID) {
+			mine[r.ID] = true
+		}
+	}
+	for _, r := range a.Routes {
+		for _, p := range r.PermissionIDs {
+			mine[p] = true
+		}
+	}
+	for _, az := range a.Authorizers {
+		for _, p := range az.PermissionIDs {
+			mine[p] = true
+		}
+	}
+	var out []string
+	for _, r := range x.all {
+		if mine[r.ID] {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+// textList reads a list of literals, or a single one, in Text form.
+func textList(n *yaml.Node) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.SequenceNode && n.Style&yaml.TaggedStyle == 0 {
+		out := make([]string, len(n.Content))
+		for i, c := range n.Content {
+			out[i] = Text(c)
+		}
+		return out
+	}
+	return []string{Text(n)}
+}
+
+// routeSelector is the property a RouteSelectionExpression selects on, or ""
+// when it does not read the message body.
+func routeSelector(expr string) string {
+	if s, ok := strings.CutPrefix(expr, routeSelectorPrefix); ok {
+		return s
+	}
+	if s, ok := strings.CutPrefix(expr, routeSelectorBraced); ok && strings.HasSuffix(s, "}") {
+		return strings.TrimSuffix(s, "}")
+	}
+	return ""
+}
+
+// link is the model's view of a handler.
+func link(handler, typ string) model.LambdaLink {
+	switch {
+	case typ != "":
+		l := model.Existing(handler)
+		l.FunctionType = typ
+		return l
+	case strings.HasPrefix(handler, "param:"):
+		return model.ARNParameter(strings.TrimPrefix(handler, "param:"))
+	}
+	return model.LambdaLink{}
+}
+
+// design is the model's view of an imported API.
+func design(a API) model.Design {
+	d := model.Design{
+		Name:          Text(a.NameNode),
+		LogicalID:     a.Resource.ID,
+		RouteSelector: routeSelector(a.RouteSelectionExpression),
+		Description:   Text(a.Resource.Prop("Description")),
+	}
+	if a.NameNode == nil && a.SAM {
+		d.Name = a.Resource.ID
+	}
+	if len(a.Stages) > 0 {
+		d.Stage = a.Stages[0].Name
+	}
+	for _, r := range a.Routes {
+		e := model.Endpoint{Route: r.Key}
+		if r.TwoWay {
+			e.Mode = model.TwoWay
+		}
+		if r.Foreign() {
+			e.Foreign = r.IntegrationType
+			if e.Foreign == "" {
+				e.Foreign = "none"
+			}
+		}
+		e.Handler = link(r.Handler, r.HandlerType)
+		d.Endpoints = append(d.Endpoints, e)
+		if r.Key == model.RouteConnect && r.HasAuthorizer && d.Authorizer == nil {
+			if az, ok := a.authorizer(r.AuthorizerID); ok && (az.Type == AuthorizerRequest || az.Type == "") {
+				d.Authorizer = &model.Authorizer{Handler: link(az.Handler, az.HandlerType), IdentitySource: az.IdentitySource}
+			}
+		}
+	}
+	return d
+}
+
+// authorizer returns the API's authorizer of a logical ID ("" for a
+// SAM-native API's Auth).
+func (a API) authorizer(id string) (Authorizer, bool) {
+	for _, az := range a.Authorizers {
+		if az.ID == id {
+			return az, true
+		}
+	}
+	return Authorizer{}, false
+}
+
+// pinned collects the existing logical IDs that a plan of the design keeps.
+func pinned(a API) model.Pinned {
+	p := model.Pinned{
+		API:            a.Resource.ID,
+		Routes:         map[string]string{},
+		RouteResponses: map[string]string{},
+		Integrations:   map[string]string{},
+		Permissions:    map[string]string{},
+	}
+	if a.SAM {
+		return p
+	}
+	if len(a.Stages) > 0 {
+		p.Stage = a.Stages[0].ID
+	}
+	for _, r := range a.Routes {
+		if _, dup := p.Routes[r.Key]; !dup {
+			p.Routes[r.Key] = r.ID
+		}
+		if len(r.RouteResponseIDs) > 0 {
+			if _, dup := p.RouteResponses[r.Key]; !dup {
+				p.RouteResponses[r.Key] = r.RouteResponseIDs[0]
+			}
+		}
+		if r.Key == model.RouteConnect && r.AuthorizerID != "" {
+			p.Authorizer = r.AuthorizerID
+			if az, ok := a.authorizer(r.AuthorizerID); ok && len(az.PermissionIDs) > 0 {
+				p.AuthorizerPermission = az.PermissionIDs[0]
+			}
+		}
+		if r.Foreign() || r.IntegrationID == "" {
+			continue
+		}
+		key := link(r.Handler, r.HandlerType).Key()
+		if _, dup := p.Integrations[key]; !dup {
+			p.Integrations[key] = r.IntegrationID
+		}
+		if _, dup := p.Permissions[key]; !dup && len(r.PermissionIDs) > 0 {
+			p.Permissions[key] = r.PermissionIDs[0]
+		}
+	}
+	return p
+}

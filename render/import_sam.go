@@ -1,0 +1,68 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// samProp is a property of a SAM-native WebSocket API, falling back to the
+// template's Globals.WebSocketApi as the SAM transform does.
+func (x *index) samProp(r Resource, name string) *yaml.Node {
+	if n := r.Prop(name); n != nil {
+		return n
+	}
+	return Get(Get(Get(x.t.Root, "Globals"), "WebSocketApi"), name)
+}
+
+// sam reads an AWS::Serverless::WebSocketApi. The transform generates one
+// Route, Integration and Permission per entry of its Routes map, a stage
+// with AutoDeploy (StageName, else "default") and, for Auth of type CUSTOM,
+// a REQUEST authorizer on $connect; none of those exist in the template, so
+// their logical IDs are empty.
+func (x *index) sam(res Resource) API {
+	a := API{Resource: res, SAM: true, NameNode: res.Prop("Name"), Deployment: DeployAuto, Resources: []string{res.ID}}
+	a.RouteSelectionNode = x.samProp(res, "RouteSelectionExpression")
+	a.RouteSelectionExpression = Text(a.RouteSelectionNode)
+
+	stage := Stage{Name: SAMDefaultStage, AutoDeploy: true}
+	if n := x.samProp(res, "StageName"); n != nil {
+		stage.Name, stage.NameNode = Text(n), n
+	}
+	a.Stages = []Stage{stage}
+
+	auth := x.samProp(res, "Auth")
+	authType := strings.ToUpper(Text(Get(auth, "AuthType")))
+	if authType == AuthorizationCustom {
+		az := Authorizer{Type: AuthorizerRequest, IdentitySourceNode: Get(auth, "IdentitySource")}
+		az.IdentitySource = textList(az.IdentitySourceNode)
+		az.Handler, az.HandlerType = x.lambda(Get(auth, "AuthArn"))
+		a.Authorizers = []Authorizer{az}
+	}
+
+	routes := res.Prop("Routes")
+	if routes != nil && routes.Kind == yaml.AliasNode {
+		routes = routes.Alias
+	}
+	if routes != nil && routes.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(routes.Content); i += 2 {
+			spec := routes.Content[i+1]
+			key := routes.Content[i]
+			rt := Route{Key: key.Value, KeyNode: key, Spec: spec, IntegrationType: IntegrationAWSProxy}
+			rt.Handler, rt.HandlerType = x.lambda(Get(spec, "FunctionArn"))
+			if n := Get(spec, "RouteResponseSelectionExpression"); n != nil {
+				rt.RouteResponseSelectionExpression = Text(n)
+				rt.TwoWay = true
+			}
+			if rt.Key == model.RouteConnect && authType != "" {
+				rt.AuthorizationType = authType
+				rt.HasAuthorizer = authType == AuthorizationCustom
+			}
+			a.Routes = append(a.Routes, rt)
+		}
+	}
+	a.Design = design(a)
+	a.Pinned = pinned(a)
+	return a
+}

@@ -1,0 +1,38 @@
+package render
+
+// CloudFormation and SAM resource types wsdesign reads and writes.
+const (
+	TypeAPI             = "AWS::ApiGatewayV2::Api"
+	TypeRoute           = "AWS::ApiGatewayV2::Route"
+	TypeRouteResponse   = "AWS::ApiGatewayV2::RouteResponse"
+	TypeIntegration     = "AWS::ApiGatewayV2::Integration"
+	TypeAuthorizer      = "AWS::ApiGatewayV2::Authorizer"
+	TypeStage           = "AWS::ApiGatewayV2::Stage"
+	TypeDeployment      = "AWS::ApiGatewayV2::Deployment"
+	TypePermission      = "AWS::Lambda::Permission"
+	TypeLambdaFunction  = "AWS::Lambda::Function"
+	TypeLambdaAlias     = "AWS::Lambda::Alias"
+	TypeLambdaVersion   = "AWS::Lambda::Version"
+	TypeServerlessFunc  = "AWS::Serverless::Function"
+	TypeServerlessWSAPI = "AWS::Serverless::WebSocketApi"
+	TypeIAMRole         = "AWS::IAM::Role"
+	TypeStringParameter = "String"
+)
+
+// Property values and fixed strings of the WebSocket resource graph.
+const (
+	ProtocolWebSocket    = "WEBSOCKET"
+	IntegrationAWSProxy  = "AWS_PROXY"
+	IntegrationAWS       = "AWS"
+	AuthorizationCustom  = "CUSTOM"
+	AuthorizerRequest    = "REQUEST"
+	SAMDefaultStage      = "default"
+	routeSelectorPrefix  = "$request.body."
+	routeSelectorBraced  = "${request.body."
+	integrationsTargetNS = "integrations"
+	lambdaInvokeAction   = "lambda:InvokeFunction"
+	apiGatewayPrincipal  = "apigateway.amazonaws.com"
+	manageConnections    = "execute-api:ManageConnections"
+	iamPolicyVersion     = "2012-10-17"
+	basicExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+)
