@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -58,4 +59,17 @@ func writeStubs(dir string, files []stub.File) (stubsWritten, error) {
 		out.Files = append(out.Files, f.Path)
 	}
 	return out, nil
+}
+
+// reportStubs writes the stubs beside the template in dir and lists on w
+// what it wrote and which folders it kept.
+func reportStubs(w io.Writer, dir string, files []stub.File) error {
+	done, err := writeStubs(dir, files)
+	for _, f := range done.Files {
+		fmt.Fprintf(w, "Wrote handler stub %s\n", filepath.Join(dir, filepath.FromSlash(f)))
+	}
+	for _, k := range done.Kept {
+		fmt.Fprintf(w, "Kept %s as it is: the folder exists\n", filepath.Join(dir, filepath.FromSlash(k))+string(filepath.Separator))
+	}
+	return err
 }
