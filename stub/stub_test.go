@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/wsdesign/wsdesign/model"
 )
 
@@ -164,5 +166,33 @@ func BenchmarkFor(b *testing.B) {
 	d.Normalize()
 	for b.Loop() {
 		For(d)
+	}
+}
+
+// TestGolden keeps the stubs of a typical chat API in testdata, so that a
+// change to the templates shows in review as a change to the code users get.
+func TestGolden(t *testing.T) {
+	for _, family := range []string{"nodejs", "python"} {
+		t.Run(family, func(t *testing.T) {
+			rt := map[string]string{"nodejs": "nodejs24.x", "python": "python3.13"}[family]
+			chat := newFunction("ChatFunction", rt)
+			d := model.Design{
+				Name: "Chat",
+				Endpoints: []model.Endpoint{
+					{Route: model.RouteConnect, Handler: chat},
+					{Route: model.RouteDisconnect, Handler: chat},
+					{Route: "sendMessage", Handler: chat},
+					{Route: model.RouteDefault, Mode: model.TwoWay, Handler: newFunction("DefaultFunction", rt)},
+				},
+				Authorizer: &model.Authorizer{Handler: newFunction("AuthFunction", rt)},
+			}
+			d.Normalize()
+			var b strings.Builder
+			for _, f := range For(d) {
+				b.WriteString("==== " + f.Path + "\n")
+				b.Write(f.Content)
+			}
+			golden.RequireEqual(t, b.String())
+		})
 	}
 }
