@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -37,7 +38,25 @@ const (
 )
 
 // EndpointField is the path of a field of the i-th endpoint ("route", "mode", "handler").
-func EndpointField(i int, field string) string { return fmt.Sprintf("endpoints[%d].%s", i, field) }
+// It is built by concatenation: validation builds three per endpoint on every
+// keystroke of the wizard.
+func EndpointField(i int, field string) string {
+	return "endpoints[" + strconv.Itoa(i) + "]." + field
+}
+
+// EndpointIndex is the endpoint an EndpointField path names.
+func EndpointIndex(field string) (int, bool) {
+	rest, ok := strings.CutPrefix(field, "endpoints[")
+	if !ok {
+		return 0, false
+	}
+	n, _, ok := strings.Cut(rest, "]")
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n)
+	return i, err == nil
+}
 
 // Problem is one rule a design breaks.
 type Problem struct {
@@ -222,6 +241,13 @@ func (d Design) Validate(taken func(string) bool) Problems {
 			ps = append(ps, Problem{Field: field, Severity: sev, Message: err.Error()})
 		}
 	}
+	// addAt names an endpoint's field only when there is a problem: the
+	// wizard validates 300 endpoints on every keystroke.
+	addAt := func(i int, field string, sev Severity, err error) {
+		if err != nil {
+			add(EndpointField(i, field), sev, err)
+		}
+	}
 	add(FieldName, Error, ValidateName(d.Name))
 	add(FieldLogicalID, Error, ValidateLogicalID(d.LogicalID, taken))
 	add(FieldRouteSelector, Error, ValidateRouteSelector(d.RouteSelector))
@@ -236,14 +262,14 @@ func (d Design) Validate(taken func(string) bool) Problems {
 	if len(d.Endpoints) > MaxEndpoints {
 		add(FieldEndpoints, Error, fmt.Errorf("at most %d endpoints (API Gateway's route limit); this design has %d", MaxEndpoints, len(d.Endpoints)))
 	}
-	exact := map[string]int{}
-	folded := map[string]int{}
+	exact := make(map[string]int, len(d.Endpoints))
+	folded := make(map[string]int, len(d.Endpoints))
 	for i, e := range d.Endpoints {
-		add(EndpointField(i, "route"), Error, ValidateRoute(e.Route))
+		addAt(i, "route", Error, ValidateRoute(e.Route))
 		if j, dup := exact[e.Route]; dup && e.Route != "" {
-			add(EndpointField(i, "route"), Error, fmt.Errorf("%s is already endpoint %d", e.Route, j+1))
+			addAt(i, "route", Error, fmt.Errorf("%s is already endpoint %d", e.Route, j+1))
 		} else if j, near := folded[strings.ToLower(e.Route)]; near && e.Route != "" {
-			add(EndpointField(i, "route"), Warning, fmt.Errorf("%s differs from endpoint %d (%s) only by case: route keys are case-sensitive", e.Route, j+1, d.Endpoints[j].Route))
+			addAt(i, "route", Warning, fmt.Errorf("%s differs from endpoint %d (%s) only by case: route keys are case-sensitive", e.Route, j+1, d.Endpoints[j].Route))
 		}
 		if _, seen := exact[e.Route]; !seen {
 			exact[e.Route] = i
@@ -251,9 +277,9 @@ func (d Design) Validate(taken func(string) bool) Problems {
 		if _, seen := folded[strings.ToLower(e.Route)]; !seen {
 			folded[strings.ToLower(e.Route)] = i
 		}
-		add(EndpointField(i, "mode"), Error, ValidateMode(e.Route, e.Mode))
+		addAt(i, "mode", Error, ValidateMode(e.Route, e.Mode))
 		if e.Foreign == "" {
-			add(EndpointField(i, "handler"), Error, ValidateLink(e.Handler))
+			addAt(i, "handler", Error, ValidateLink(e.Handler))
 		}
 	}
 

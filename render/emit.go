@@ -167,6 +167,7 @@ func normalized(d model.Design) model.Design {
 }
 
 type emitter struct {
+	arena
 	d    model.Design
 	opt  Options
 	plan model.Plan
@@ -178,27 +179,27 @@ func (e *emitter) fragment() (Fragment, error) {
 	api := e.plan.API.Value
 	e.parameters()
 	e.add(e.plan.API.Value, e.api())
-	e.add(e.plan.Stage.Value, resource(TypeStage, newMapping().
-		set("ApiId", ref(api)).
-		set("StageName", str(e.d.Stage)).
-		set("AutoDeploy", boolean(true))))
+	e.add(e.plan.Stage.Value, e.resource(TypeStage, e.mapping().
+		set("ApiId", e.ref(api)).
+		set("StageName", e.str(e.d.Stage)).
+		set("AutoDeploy", e.boolean(true))))
 	for i, ep := range e.d.Endpoints {
 		e.route(ep, e.plan.Routes[i])
 	}
 	for _, h := range e.plan.Handlers {
-		e.add(h.Integration.Value, resource(TypeIntegration, newMapping().
-			set("ApiId", ref(api)).
-			set("IntegrationType", str("AWS_PROXY")).
+		e.add(h.Integration.Value, e.resource(TypeIntegration, e.mapping().
+			set("ApiId", e.ref(api)).
+			set("IntegrationType", e.str(IntegrationAWSProxy)).
 			set("IntegrationUri", e.invocationURI(h.Function))))
 		e.add(h.Permission.Value, e.permission(h.Function, "${"+api+"}/*"))
 	}
 	if a := e.d.Authorizer; a != nil {
-		e.add(e.plan.Authorizer.Value, resource(TypeAuthorizer, newMapping().
-			set("ApiId", ref(api)).
-			set("Name", str(e.plan.Authorizer.Value)).
-			set("AuthorizerType", str("REQUEST")).
+		e.add(e.plan.Authorizer.Value, e.resource(TypeAuthorizer, e.mapping().
+			set("ApiId", e.ref(api)).
+			set("Name", e.str(e.plan.Authorizer.Value)).
+			set("AuthorizerType", e.str(AuthorizerRequest)).
 			set("AuthorizerUri", e.invocationURI(a.Handler)).
-			set("IdentitySource", strs(a.IdentitySource))))
+			set("IdentitySource", e.strs(a.IdentitySource))))
 		e.add(e.plan.AuthorizerPermission.Value, e.permission(a.Handler, "${"+api+"}/authorizers/${"+e.plan.Authorizer.Value+"}"))
 	}
 	for _, fn := range e.plan.Functions {
@@ -215,11 +216,11 @@ func (e *emitter) fragment() (Fragment, error) {
 		}
 	}
 	e.f.Outputs = []Entry{
-		{ID: api + "Url", Node: newMapping().
-			set("Description", str("URL clients connect to")).
+		{ID: api + "Url", Node: e.mapping().
+			set("Description", e.str("URL clients connect to")).
 			set("Value", e.callbackURL("wss")).node},
-		{ID: api + "CallbackUrl", Node: newMapping().
-			set("Description", str("URL the functions post to connections through (the connections API)")).
+		{ID: api + "CallbackUrl", Node: e.mapping().
+			set("Description", e.str("URL the functions post to connections through (the connections API)")).
 			set("Value", e.callbackURL("https")).node},
 	}
 	if err := unique(e.f); err != nil {
@@ -235,8 +236,8 @@ func (e *emitter) add(id string, n *yaml.Node) {
 	}
 }
 
-func resource(typ string, props mapping) *yaml.Node {
-	return newMapping().set("Type", str(typ)).set("Properties", props.node).node
+func (e *emitter) resource(typ string, props mapping) *yaml.Node {
+	return e.mapping().set("Type", e.str(typ)).set("Properties", props.node).node
 }
 
 // parameters declares one String parameter per function given by ARN, in
@@ -246,51 +247,51 @@ func (e *emitter) parameters() {
 		if l.Kind != model.LinkARN || e.opt.Taken != nil && e.opt.Taken(l.Parameter) {
 			continue
 		}
-		e.f.Parameters = append(e.f.Parameters, Entry{ID: l.Parameter, Node: newMapping().
-			set("Type", str(TypeStringParameter)).
-			set("Description", str("ARN of the Lambda function (or alias) that the WebSocket API "+e.plan.API.Value+" invokes")).
-			set("AllowedPattern", str(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)).
-			set("ConstraintDescription", str("a Lambda function ARN, such as arn:aws:lambda:us-east-1:123456789012:function:my-function")).node})
+		e.f.Parameters = append(e.f.Parameters, Entry{ID: l.Parameter, Node: e.mapping().
+			set("Type", e.str(TypeStringParameter)).
+			set("Description", e.str("ARN of the Lambda function (or alias) that the WebSocket API "+e.plan.API.Value+" invokes")).
+			set("AllowedPattern", e.str(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)).
+			set("ConstraintDescription", e.str("a Lambda function ARN, such as arn:aws:lambda:us-east-1:123456789012:function:my-function")).node})
 	}
 }
 
 func (e *emitter) api() *yaml.Node {
-	props := newMapping().
-		set("Name", str(e.d.Name)).
-		set("ProtocolType", str("WEBSOCKET")).
-		set("RouteSelectionExpression", str(e.d.RouteSelectionExpression()))
+	props := e.mapping().
+		set("Name", e.str(e.d.Name)).
+		set("ProtocolType", e.str(ProtocolWebSocket)).
+		set("RouteSelectionExpression", e.str(e.d.RouteSelectionExpression()))
 	if e.d.Description != "" {
-		props.set("Description", str(e.d.Description))
+		props.set("Description", e.str(e.d.Description))
 	}
-	return resource(TypeAPI, props)
+	return e.resource(TypeAPI, props)
 }
 
 func (e *emitter) route(ep model.Endpoint, ids model.RouteIDs) {
 	api := e.plan.API.Value
 	h, _ := e.plan.Handler(ep.Handler.Key())
-	props := newMapping().
-		set("ApiId", ref(api)).
-		set("RouteKey", str(ep.Route))
+	props := e.mapping().
+		set("ApiId", e.ref(api)).
+		set("RouteKey", e.str(ep.Route))
 	// AuthorizationType is written even when NONE: removing the property
 	// later would not detach an authorizer.
 	if ep.Route == model.RouteConnect && e.d.Authorizer != nil {
-		props.set("AuthorizationType", str("CUSTOM")).
-			set("AuthorizerId", ref(e.plan.Authorizer.Value))
+		props.set("AuthorizationType", e.str(AuthorizationCustom)).
+			set("AuthorizerId", e.ref(e.plan.Authorizer.Value))
 	} else {
-		props.set("AuthorizationType", str("NONE"))
+		props.set("AuthorizationType", e.str("NONE"))
 	}
 	if ep.Mode == model.TwoWay {
-		props.set("RouteResponseSelectionExpression", str("$default"))
+		props.set("RouteResponseSelectionExpression", e.str("$default"))
 	}
-	props.set("Target", sub("integrations/${"+h.Integration.Value+"}"))
-	e.add(ids.Route.Value, resource(TypeRoute, props))
+	props.set("Target", e.sub("integrations/${"+h.Integration.Value+"}"))
+	e.add(ids.Route.Value, e.resource(TypeRoute, props))
 	if ep.Mode == model.TwoWay {
 		// Both the selection expression and this response are needed for
 		// API Gateway to send the handler's answer back.
-		e.add(ids.RouteResponse.Value, resource(TypeRouteResponse, newMapping().
-			set("ApiId", ref(api)).
-			set("RouteId", ref(ids.Route.Value)).
-			set("RouteResponseKey", str("$default"))))
+		e.add(ids.RouteResponse.Value, e.resource(TypeRouteResponse, e.mapping().
+			set("ApiId", e.ref(api)).
+			set("RouteId", e.ref(ids.Route.Value)).
+			set("RouteResponseKey", e.str("$default"))))
 	}
 }
 
@@ -308,26 +309,26 @@ func (e *emitter) arn(l model.LambdaLink) string {
 }
 
 func (e *emitter) invocationURI(l model.LambdaLink) *yaml.Node {
-	return sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" + e.arn(l) + "/invocations")
+	return e.sub("arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" + e.arn(l) + "/invocations")
 }
 
 // permission lets API Gateway invoke a function. FunctionName takes a name or
 // an ARN, so the Ref of the function, alias, version or parameter fits all.
 func (e *emitter) permission(l model.LambdaLink, source string) *yaml.Node {
-	return resource(TypePermission, newMapping().
-		set("Action", str(lambdaInvokeAction)).
-		set("FunctionName", ref(l.Key())).
-		set("Principal", str(apiGatewayPrincipal)).
-		set("SourceArn", sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"+source)))
+	return e.resource(TypePermission, e.mapping().
+		set("Action", e.str(lambdaInvokeAction)).
+		set("FunctionName", e.ref(l.Key())).
+		set("Principal", e.str(apiGatewayPrincipal)).
+		set("SourceArn", e.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"+source)))
 }
 
 // manageConnections is the IAM statement that lets a function post to,
 // read and close the API's connections on the stage.
 func (e *emitter) manageConnections() *yaml.Node {
-	return newMapping().
-		set("Effect", str("Allow")).
-		set("Action", str(manageConnections)).
-		set("Resource", sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"+e.plan.API.Value+"}/"+e.d.Stage+"/*/@connections/*")).node
+	return e.mapping().
+		set("Effect", e.str("Allow")).
+		set("Action", e.str(manageConnections)).
+		set("Resource", e.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"+e.plan.API.Value+"}/"+e.d.Stage+"/*/@connections/*")).node
 }
 
 // callbackURL is the stage's URL. It is built from the literal stage name,
@@ -335,7 +336,7 @@ func (e *emitter) manageConnections() *yaml.Node {
 // depend on it, and the stage on the routes, the routes on the integrations,
 // and those on the function — a cycle.
 func (e *emitter) callbackURL(scheme string) *yaml.Node {
-	return sub(scheme + "://${" + e.plan.API.Value + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + e.d.Stage)
+	return e.sub(scheme + "://${" + e.plan.API.Value + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + e.d.Stage)
 }
 
 // function writes a new function: in SAM with its code folder, in plain
@@ -345,49 +346,49 @@ func (e *emitter) function(fn model.FunctionIDs) {
 	l := fn.Function
 	_, handles := e.plan.Handler(l.Key())
 	if e.opt.Flavor == SAM {
-		props := newMapping().
-			set("CodeUri", str(l.CodeURI)).
-			set("Handler", str(handlerName(l.Runtime, false))).
-			set("Runtime", str(l.Runtime))
+		props := e.mapping().
+			set("CodeUri", e.str(l.CodeURI)).
+			set("Handler", e.str(handlerName(l.Runtime, false))).
+			set("Runtime", e.str(l.Runtime))
 		if handles {
-			props.set("Policies", seq(newMapping().
-				set("Version", str(iamPolicyVersion)).
-				set("Statement", seq(e.manageConnections())).node))
+			props.set("Policies", e.seq(e.mapping().
+				set("Version", e.str(iamPolicyVersion)).
+				set("Statement", e.seq(e.manageConnections())).node))
 			props.set("Environment", e.environment())
 		}
-		e.add(fn.ID.Value, resource(TypeServerlessFunc, props))
+		e.add(fn.ID.Value, e.resource(TypeServerlessFunc, props))
 		return
 	}
-	props := newMapping().
-		set("Handler", str(handlerName(l.Runtime, true))).
-		set("Runtime", str(l.Runtime)).
-		set("Role", getAtt(fn.Role.Value, "Arn")).
-		set("Code", newMapping().set("ZipFile", literalBlock(inlineCode(l.Runtime, !handles))).node)
+	props := e.mapping().
+		set("Handler", e.str(handlerName(l.Runtime, true))).
+		set("Runtime", e.str(l.Runtime)).
+		set("Role", e.getAtt(fn.Role.Value, "Arn")).
+		set("Code", e.mapping().set("ZipFile", e.literalBlock(inlineCode(l.Runtime, !handles))).node)
 	if handles {
 		props.set("Environment", e.environment())
 	}
-	e.add(fn.ID.Value, resource(TypeLambdaFunction, props))
+	e.add(fn.ID.Value, e.resource(TypeLambdaFunction, props))
 
-	role := newMapping().
-		set("AssumeRolePolicyDocument", newMapping().
-			set("Version", str(iamPolicyVersion)).
-			set("Statement", seq(newMapping().
-				set("Effect", str("Allow")).
-				set("Principal", newMapping().set("Service", str("lambda.amazonaws.com")).node).
-				set("Action", str("sts:AssumeRole")).node)).node).
-		set("ManagedPolicyArns", seq(sub(basicExecutionPolicy)))
+	role := e.mapping().
+		set("AssumeRolePolicyDocument", e.mapping().
+			set("Version", e.str(iamPolicyVersion)).
+			set("Statement", e.seq(e.mapping().
+				set("Effect", e.str("Allow")).
+				set("Principal", e.mapping().set("Service", e.str("lambda.amazonaws.com")).node).
+				set("Action", e.str("sts:AssumeRole")).node)).node).
+		set("ManagedPolicyArns", e.seq(e.sub(basicExecutionPolicy)))
 	if handles {
-		role.set("Policies", seq(newMapping().
-			set("PolicyName", str("ManageConnections")).
-			set("PolicyDocument", newMapping().
-				set("Version", str(iamPolicyVersion)).
-				set("Statement", seq(e.manageConnections())).node).node))
+		role.set("Policies", e.seq(e.mapping().
+			set("PolicyName", e.str("ManageConnections")).
+			set("PolicyDocument", e.mapping().
+				set("Version", e.str(iamPolicyVersion)).
+				set("Statement", e.seq(e.manageConnections())).node).node))
 	}
-	e.add(fn.Role.Value, resource(TypeIAMRole, role))
+	e.add(fn.Role.Value, e.resource(TypeIAMRole, role))
 }
 
 func (e *emitter) environment() *yaml.Node {
-	return newMapping().set("Variables", newMapping().set(CallbackEnv, e.callbackURL("https")).node).node
+	return e.mapping().set("Variables", e.mapping().set(CallbackEnv, e.callbackURL("https")).node).node
 }
 
 // handlerName is the Handler of a new function. Inline code is always
@@ -428,25 +429,26 @@ func Description(d model.Design) string {
 // NewTemplate is a whole template holding one fragment, its sections in the
 // canonical order.
 func NewTemplate(f Fragment, description string) *yaml.Node {
-	root := newMapping().set("AWSTemplateFormatVersion", str("2010-09-09"))
+	a := &arena{}
+	root := a.mapping().set("AWSTemplateFormatVersion", a.str("2010-09-09"))
 	if description != "" {
-		root.set("Description", str(description))
+		root.set("Description", a.str(description))
 	}
 	if len(f.Parameters) > 0 {
-		root.set("Parameters", section(f.Parameters))
+		root.set("Parameters", a.section(f.Parameters))
 	}
 	if f.Transform {
-		root.set("Transform", str(SAMTransform))
+		root.set("Transform", a.str(SAMTransform))
 	}
-	root.set("Resources", section(f.Resources))
+	root.set("Resources", a.section(f.Resources))
 	if len(f.Outputs) > 0 {
-		root.set("Outputs", section(f.Outputs))
+		root.set("Outputs", a.section(f.Outputs))
 	}
 	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root.node}}
 }
 
-func section(entries []Entry) *yaml.Node {
-	m := newMapping()
+func (a *arena) section(entries []Entry) *yaml.Node {
+	m := a.mapping()
 	for _, en := range entries {
 		m.set(en.ID, en.Node)
 	}

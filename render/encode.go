@@ -36,10 +36,14 @@ func Encode(doc *yaml.Node, f Format, indent int) ([]byte, error) {
 			n = n.Content[0]
 		}
 		w := jsonWriter{buf: &buf, indent: strings.Repeat(" ", indent)}
-		if err := w.value(LongForm(n), 0); err != nil {
+		if err := w.value(n, 0); err != nil {
 			return nil, err
 		}
 		buf.WriteByte('\n')
+		return buf.Bytes(), nil
+	}
+	if writable(doc) {
+		blockWriter{buf: &buf, indent: indent}.document(doc)
 		return buf.Bytes(), nil
 	}
 	enc := yaml.NewEncoder(&buf)
@@ -68,6 +72,9 @@ func (w jsonWriter) newline(depth int) {
 }
 
 func (w jsonWriter) value(n *yaml.Node, depth int) error {
+	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
+		return w.longForm(name, arg, depth)
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		if len(n.Content) == 0 {
@@ -115,6 +122,36 @@ func (w jsonWriter) value(n *yaml.Node, depth int) error {
 	return nil
 }
 
+// longForm writes a short-form intrinsic (!Ref X, !GetAtt X.Arn, !Sub s) in
+// the long form JSON can hold ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}).
+func (w jsonWriter) longForm(name string, arg *yaml.Node, depth int) error {
+	key := "Fn::" + name
+	if name == "Ref" || name == "Condition" {
+		key = name
+	}
+	w.buf.WriteByte('{')
+	w.newline(depth + 1)
+	w.str(key)
+	w.buf.WriteString(": ")
+	if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
+		// !GetAtt Fn.Arn splits at the first dot: the attribute may hold more.
+		id, attr, _ := strings.Cut(arg.Value, ".")
+		w.buf.WriteByte('[')
+		w.newline(depth + 2)
+		w.str(id)
+		w.buf.WriteByte(',')
+		w.newline(depth + 2)
+		w.str(attr)
+		w.newline(depth + 1)
+		w.buf.WriteByte(']')
+	} else if err := w.value(arg, depth+1); err != nil {
+		return err
+	}
+	w.newline(depth)
+	w.buf.WriteByte('}')
+	return nil
+}
+
 func (w jsonWriter) scalar(n *yaml.Node) {
 	switch n.ShortTag() {
 	case "!!null":
@@ -134,8 +171,25 @@ func (w jsonWriter) scalar(n *yaml.Node) {
 }
 
 func (w jsonWriter) str(s string) {
+	if plainJSON(s) {
+		w.buf.WriteByte('"')
+		w.buf.WriteString(s)
+		w.buf.WriteByte('"')
+		return
+	}
 	enc := json.NewEncoder(w.buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	w.buf.Truncate(w.buf.Len() - 1)
+}
+
+// plainJSON reports whether a string needs no escape in JSON: printable
+// ASCII without quote or backslash, as nearly every string of a template.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

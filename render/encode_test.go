@@ -39,6 +39,7 @@ Null: ~
 Empty: {}
 List: []
 Html: <a&b>
+Esc: "q\"b\\s\n\u00e9"
 `
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
@@ -71,7 +72,8 @@ Html: <a&b>
  "Null": null,
  "Empty": {},
  "List": [],
- "Html": "<a&b>"
+ "Html": "<a&b>",
+ "Esc": "q\"b\\s\né"
 }
 `
 	if string(out) != want {

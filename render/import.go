@@ -34,6 +34,9 @@ type API struct {
 	// form or is not a literal, and then RouteSelectionExpression below holds
 	// it and an edit must leave the property alone unless the user sets a
 	// selector. LogicalID is the API's logical ID, so that a plan keeps it.
+	// Stage is the first stage in file order. Each route is an endpoint, in
+	// file order; a route that is not a Lambda proxy wsdesign can relink
+	// has Foreign set to its integration type ("none" without one).
 	Design model.Design
 	// NameNode is the Name as written (nil when absent; SAM then uses the
 	// logical ID).
@@ -98,6 +101,11 @@ type Route struct {
 	// HandlerType is the resource type of the handler when it is a function
 	// of the template (Alias and Version are followed to their function).
 	HandlerType string
+	// HandlerVia and HandlerViaType name the alias or version the
+	// integration invokes, when it names one rather than the function; the
+	// design links that alias or version, so an edit keeps invoking it.
+	HandlerVia     string
+	HandlerViaType string
 	// AuthorizationType is as written (Text form); "" when absent, which API
 	// Gateway reads as NONE.
 	AuthorizationType string
@@ -140,10 +148,12 @@ type Authorizer struct {
 	Resource Resource
 	// Type is the AuthorizerType (Text form); REQUEST for SAM-native APIs.
 	Type string
-	// Handler and HandlerType are the Lambda the AuthorizerUri invokes, as
-	// Route.Handler.
-	Handler     string
-	HandlerType string
+	// Handler, HandlerType, HandlerVia and HandlerViaType are the Lambda
+	// the AuthorizerUri invokes, as in Route.
+	Handler        string
+	HandlerType    string
+	HandlerVia     string
+	HandlerViaType string
 	// IdentitySource lists the identity sources (Text form); empty when the
 	// property is absent. IdentitySourceNode is the property as written.
 	IdentitySource     []string
@@ -194,10 +204,14 @@ type index struct {
 // permission is a Lambda permission for API Gateway, read once.
 type permission struct {
 	Resource
-	functions []string // what FunctionName refers to, aliases and versions followed
-	name      string   // FunctionName when it is a literal
-	sourceArn *yaml.Node
-	source    []string // refs of SourceArn
+	functions []string // what FunctionName refers to
+	// authorizers is true when SourceArn names an authorizer path
+	// (…/authorizers/…): such a permission lets API Gateway run an
+	// authorizer, not a route's integration.
+	authorizers bool
+	name        string // FunctionName when it is a literal
+	sourceArn   *yaml.Node
+	source      []string // refs of SourceArn
 }
 
 func newIndex(t *Template) *index {
@@ -216,12 +230,8 @@ func newIndex(t *Template) *index {
 			fn := r.Prop("FunctionName")
 			p := permission{Resource: r, sourceArn: r.Prop("SourceArn"), source: Refs(r.Prop("SourceArn"))}
 			p.name, _ = stringValue(fn)
-			for _, id := range Refs(fn) {
-				p.functions = append(p.functions, id)
-				if f, ok := x.byID[id]; ok && (f.Type == TypeLambdaAlias || f.Type == TypeLambdaVersion) {
-					p.functions = append(p.functions, Refs(f.Prop("FunctionName"))...)
-				}
-			}
+			p.functions = Refs(fn)
+			p.authorizers = strings.Contains(CompactJSON(p.sourceArn), "/authorizers/")
 			x.perms = append(x.perms, p)
 		}
 	}
@@ -245,7 +255,7 @@ var invocationsPath = regexp.MustCompile(`functions/(.+)/invocations`)
 // FunctionArn) invokes: the first function of the template it refers to
 // (an alias or version followed to its function), else the first parameter
 // it refers to as "param:X", else the function written in a literal URI.
-func (x *index) lambda(v *yaml.Node) (handler, typ string) {
+func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
 	refs := Refs(v)
 	for _, id := range refs {
 		r, ok := x.byID[id]
@@ -255,45 +265,57 @@ func (x *index) lambda(v *yaml.Node) (handler, typ string) {
 		if r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion {
 			for _, under := range Refs(r.Prop("FunctionName")) {
 				if f, ok := x.byID[under]; ok && isFunctionType(f.Type) {
-					return f.ID, f.Type
+					return f.ID, f.Type, r.ID, r.Type
 				}
 			}
 		}
-		return r.ID, r.Type
+		return r.ID, r.Type, "", ""
 	}
 	for _, id := range refs {
 		if x.t.Parameter(id) != nil {
-			return "param:" + id, ""
+			return "param:" + id, "", "", ""
 		}
 	}
 	if s, ok := stringValue(v); ok {
 		if m := invocationsPath.FindStringSubmatch(s); m != nil {
-			return m[1], ""
+			return m[1], "", "", ""
 		}
-		return s, ""
+		return s, "", "", ""
 	}
-	return "", ""
+	return "", "", "", ""
 }
 
-// permissionsFor lists the permissions that let API Gateway invoke a handler
-// from an API: FunctionName names the function (or, for a parameter or a
-// literal name, the same thing), and SourceArn is absent or refers to the API.
-func (x *index) permissionsFor(handler, api string) []string {
-	if handler == "" {
+// permissionsFor lists the permissions that let API Gateway invoke a
+// handler from an API: FunctionName names what the value invokes (the alias
+// or version when it goes through one, since a function's resource policy
+// is kept per qualifier; the parameter; or the same literal name), and
+// SourceArn is absent or refers to the API. A route's handler does not
+// count permissions scoped to authorizers; an authorizer lists those first.
+func (x *index) permissionsFor(handler, via, api string, authorizer bool) []string {
+	key := strings.TrimPrefix(handler, "param:")
+	if via != "" {
+		key = via
+	}
+	if key == "" {
 		return nil
 	}
-	key := strings.TrimPrefix(handler, "param:")
-	var out []string
+	var scoped, other []string
 	for _, p := range x.perms {
-		if !slices.Contains(p.functions, key) && p.name != handler {
+		if !slices.Contains(p.functions, key) && (p.name == "" || p.name != handler) {
 			continue
 		}
 		if p.sourceArn != nil && !slices.Contains(p.source, api) {
 			continue
 		}
-		out = append(out, p.ID)
+		switch {
+		case p.authorizers && authorizer:
+			scoped = append(scoped, p.ID)
+		case p.authorizers:
+		default:
+			other = append(other, p.ID)
+		}
 	}
-	return out
+	return append(scoped, other...)
 }
 
 // Import finds every WebSocket API of the template, in file order: raw
@@ -333,11 +355,17 @@ func (x *index) raw(res Resource) API {
 		authorizers[r.ID] = true
 		az := Authorizer{ID: r.ID, Resource: r, Type: Text(r.Prop("AuthorizerType")), IdentitySourceNode: r.Prop("IdentitySource")}
 		az.IdentitySource = textList(az.IdentitySourceNode)
-		az.Handler, az.HandlerType = x.lambda(r.Prop("AuthorizerUri"))
-		az.PermissionIDs = x.permissionsFor(az.Handler, id)
+		az.Handler, az.HandlerType, az.HandlerVia, az.HandlerViaType = x.lambda(r.Prop("AuthorizerUri"))
+		az.PermissionIDs = x.permissionsFor(az.Handler, az.HandlerVia, id, true)
 		a.Authorizers = append(a.Authorizers, az)
 	}
-	responses := x.of(TypeRouteResponse, id)
+	// Route responses by the routes they refer to, read once.
+	responses := map[string][]string{}
+	for _, rr := range x.of(TypeRouteResponse, id) {
+		for _, ref := range Refs(rr.Prop("RouteId")) {
+			responses[ref] = append(responses[ref], rr.ID)
+		}
+	}
 
 	for _, r := range x.of(TypeRoute, id) {
 		rt := Route{ID: r.ID, KeyNode: r.Prop("RouteKey"), Key: Text(r.Prop("RouteKey")), Resource: r}
@@ -345,11 +373,9 @@ func (x *index) raw(res Resource) API {
 			rt.RouteResponseSelectionExpression = Text(n)
 			rt.TwoWay = true
 		}
-		for _, rr := range responses {
-			if RefersTo(rr.Prop("RouteId"), r.ID) {
-				rt.RouteResponseIDs = append(rt.RouteResponseIDs, rr.ID)
-				rt.TwoWay = true
-			}
+		if rr := responses[r.ID]; len(rr) > 0 {
+			rt.RouteResponseIDs = rr
+			rt.TwoWay = true
 		}
 		for _, ref := range Refs(r.Prop("Target")) {
 			if integ, ok := integrations[ref]; ok {
@@ -357,12 +383,12 @@ func (x *index) raw(res Resource) API {
 				rt.IntegrationType = Text(integ.Prop("IntegrationType"))
 				uri := integ.Prop("IntegrationUri")
 				if (rt.IntegrationType == IntegrationAWSProxy || rt.IntegrationType == IntegrationAWS) && strings.Contains(CompactJSON(uri), "lambda") {
-					rt.Handler, rt.HandlerType = x.lambda(uri)
+					rt.Handler, rt.HandlerType, rt.HandlerVia, rt.HandlerViaType = x.lambda(uri)
 				}
 				break
 			}
 		}
-		rt.PermissionIDs = x.permissionsFor(rt.Handler, id)
+		rt.PermissionIDs = x.permissionsFor(rt.Handler, rt.HandlerVia, id, false)
 		rt.AuthorizationType = Text(r.Prop("AuthorizationType"))
 		if n := r.Prop("AuthorizerId"); n != nil {
 			rt.HasAuthorizer = true
@@ -463,9 +489,14 @@ func routeSelector(expr string) string {
 	return ""
 }
 
-// link is the model's view of a handler.
-func link(handler, typ string) model.LambdaLink {
+// link is the model's view of a handler: the alias or version the value
+// names, else the function, else the parameter.
+func link(handler, typ, via, viaType string) model.LambdaLink {
 	switch {
+	case via != "":
+		l := model.Existing(via)
+		l.FunctionType = viaType
+		return l
 	case typ != "":
 		l := model.Existing(handler)
 		l.FunctionType = typ
@@ -501,11 +532,11 @@ func design(a API) model.Design {
 				e.Foreign = "none"
 			}
 		}
-		e.Handler = link(r.Handler, r.HandlerType)
+		e.Handler = link(r.Handler, r.HandlerType, r.HandlerVia, r.HandlerViaType)
 		d.Endpoints = append(d.Endpoints, e)
 		if r.Key == model.RouteConnect && r.HasAuthorizer && d.Authorizer == nil {
 			if az, ok := a.authorizer(r.AuthorizerID); ok && (az.Type == AuthorizerRequest || az.Type == "") {
-				d.Authorizer = &model.Authorizer{Handler: link(az.Handler, az.HandlerType), IdentitySource: az.IdentitySource}
+				d.Authorizer = &model.Authorizer{Handler: link(az.Handler, az.HandlerType, az.HandlerVia, az.HandlerViaType), IdentitySource: az.IdentitySource}
 			}
 		}
 	}
@@ -556,7 +587,7 @@ func pinned(a API) model.Pinned {
 		if r.Foreign() || r.IntegrationID == "" {
 			continue
 		}
-		key := link(r.Handler, r.HandlerType).Key()
+		key := link(r.Handler, r.HandlerType, r.HandlerVia, r.HandlerViaType).Key()
 		if _, dup := p.Integrations[key]; !dup {
 			p.Integrations[key] = r.IntegrationID
 		}

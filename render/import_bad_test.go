@@ -22,6 +22,8 @@ var badInputs = []struct {
 	{"bad-indent.yaml", 4, 4, "invalid YAML: did not find expected key"},
 	{"unterminated-quote.yaml", 4, 5, "invalid YAML: found unexpected end of stream"},
 	{"tab-indent.yaml", 4, 1, "tab character"},
+	{"colon-in-value.yaml", 4, 59, "invalid YAML: mapping values are not allowed in this context"},
+	{"reserved-character.yaml", 5, 13, "invalid YAML: found character that cannot start any token"},
 	{"trailing-comma.json", 5, 5, "invalid JSON: invalid character '}'"},
 	{"unclosed.json", 6, 4, "invalid JSON: the file ends before every { and [ is closed"},
 	{"duplicate-key.json", 4, 5, `duplicate key "Api" (first at line 3)`},

@@ -14,7 +14,11 @@ import (
 // none may panic, every refusal is a *render.Error with a position, and
 // every imported API's resources exist in the template.
 //
-//	go test -fuzz=FuzzImport -fuzztime=30s ./render/
+//	go test -run '^$' -fuzz=FuzzImport -fuzztime=30s -fuzzminimizetime=200x ./render/
+//
+// The corpus seeds are templates of up to 20 KB; minimising a new input that
+// large takes the default 60 s, so without a bound on minimisation a 30 s
+// run would do little else.
 func FuzzImport(f *testing.F) {
 	for _, dir := range []string{corpusDir, filepath.Join("testdata", "bad")} {
 		entries, err := os.ReadDir(dir)

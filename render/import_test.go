@@ -225,3 +225,125 @@ func TestImportCorpusMatchesExpected(t *testing.T) {
 		t.Errorf("only %d corpus files found", seen)
 	}
 }
+
+// TestImportReadsBackWhatBuildWrites imports every golden template and
+// expects the design it was written from, and a plan of that design over
+// the template that keeps every logical ID.
+func TestImportReadsBackWhatBuildWrites(t *testing.T) {
+	for _, g := range goldenDesigns {
+		t.Run(g.design, func(t *testing.T) {
+			want := loadDesign(t, g.design)
+			frag, err := render.Build(want, render.Options{Flavor: g.flavor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := goldenPath(g.design, g.format)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tpl, err := render.Parse(path, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apis, err := render.Import(tpl)
+			if err != nil || len(apis) != 1 {
+				t.Fatalf("%d APIs, %v", len(apis), err)
+			}
+			a := apis[0]
+
+			// A function the design created is an existing one once written.
+			want.Normalize()
+			want.LogicalID = frag.Plan.API.Value
+			asWritten := func(l *model.LambdaLink) {
+				if l.Kind == model.LinkNew {
+					*l = model.Existing(l.FunctionID)
+				}
+			}
+			for i := range want.Endpoints {
+				asWritten(&want.Endpoints[i].Handler)
+			}
+			if want.Authorizer != nil {
+				asWritten(&want.Authorizer.Handler)
+			}
+			got := a.Design
+			for _, l := range got.Functions() {
+				if l.Kind == model.LinkExisting && l.FunctionType == "" {
+					t.Errorf("%s has no function type", l.FunctionID)
+				}
+			}
+			for i := range got.Endpoints {
+				got.Endpoints[i].Handler.FunctionType = ""
+			}
+			if got.Authorizer != nil {
+				got.Authorizer.Handler.FunctionType = ""
+			}
+			if !reflect.DeepEqual(got, want) {
+				g, _ := json.MarshalIndent(got, "", " ")
+				w, _ := json.MarshalIndent(want, "", " ")
+				t.Errorf("imported design:\n%s\nwant:\n%s", g, w)
+			}
+
+			// Planned again over the template, every ID stays; the functions
+			// the design created are existing ones now, so not planned.
+			var before, again []string
+			for _, id := range frag.Plan.All() {
+				if id.Role != model.RoleFunction && id.Role != model.RoleFunctionRole {
+					before = append(before, id.Value)
+				}
+			}
+			plan := model.PlanIDs(a.Design, model.PlanOptions{Taken: tpl.Taken(), Pinned: &a.Pinned})
+			for _, id := range plan.All() {
+				again = append(again, id.Value)
+				if id.Origin != model.Reused {
+					t.Errorf("planned again, %s is not the existing resource", id.Value)
+				}
+			}
+			if !reflect.DeepEqual(again, before) {
+				t.Errorf("planned again: %v\nwant %v", again, before)
+			}
+			if len(a.Resources) == 0 || a.Resources[0] != frag.Plan.API.Value {
+				t.Errorf("resources of the API: %v", a.Resources)
+			}
+		})
+	}
+}
+
+// TestImportIgnoresLineEndings reads every corpus file again with CRLF line
+// endings and a byte-order mark, and expects the same APIs.
+func TestImportIgnoresLineEndings(t *testing.T) {
+	entries, err := os.ReadDir(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if name == "expected.json" || !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		_, want := importCorpusFile(t, name)
+		src, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		crlf := append([]byte("\ufeff"), bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))...)
+		tpl, err := render.Parse(name, crlf)
+		if err != nil {
+			t.Fatalf("%s with CRLF: %v", name, err)
+		}
+		got, err := render.Import(tpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := json.Marshal(render.Summarize(got))
+		w, _ := json.Marshal(render.Summarize(want))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s with CRLF reads\n%s\nwant\n%s", name, g, w)
+		}
+		for i := range got {
+			if !reflect.DeepEqual(got[i].Design, want[i].Design) {
+				t.Errorf("%s with CRLF: design %+v, want %+v", name, got[i].Design, want[i].Design)
+			}
+		}
+	}
+}

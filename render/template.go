@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -123,10 +124,13 @@ func Parse(path string, src []byte) (*Template, error) {
 	body := bytes.TrimLeft(src, " \t\r\n\ufeff")
 	if len(body) > 0 && body[0] == '{' {
 		t.Format = JSON
-		if err := checkJSON(src); err != nil {
+		// encoding/json refuses a byte-order mark, which editors on Windows
+		// write and CloudFormation accepts.
+		bom := len(src) - len(bytes.TrimPrefix(src, []byte("\ufeff")))
+		if err := checkJSON(src[bom:]); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
-				l, c := lineCol(src, int(se.Offset)-1)
+				l, c := lineCol(src, bom+int(se.Offset)-1)
 				return nil, fail(l, c, "invalid JSON: %s", se.Error())
 			}
 			if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -382,10 +386,38 @@ func yamlErrPos(src []byte, err error) (line, col int) {
 	if i := bytes.IndexByte(text, '\n'); i >= 0 {
 		text = text[:i]
 	}
-	if i := bytes.IndexByte(text, '\t'); i >= 0 && bytes.Contains([]byte(msg), []byte("tab")) {
+	if i := yamlErrCol(text, msg); i >= 0 {
 		return line, 1 + utf8.RuneCount(text[:i])
 	}
 	return line, firstCol(src, line)
+}
+
+// yamlErrCol is the byte offset in a line of the most common YAML mistakes
+// in templates, or -1: a tab in the indentation, a colon and space inside an
+// unquoted value ("ZipFile: exports.handler = async () => ({ a: 1 })"), a
+// value starting with a reserved character (` or @).
+func yamlErrCol(line []byte, msg string) int {
+	value := func() int {
+		start := len(line) - len(bytes.TrimLeft(line, " -"))
+		if i := bytes.Index(line[start:], []byte(": ")); i >= 0 {
+			rest := line[start+i+2:]
+			return start + i + 2 + len(rest) - len(bytes.TrimLeft(rest, " "))
+		}
+		return -1
+	}
+	switch {
+	case strings.Contains(msg, "tab"):
+		return bytes.IndexByte(line, '\t')
+	case strings.HasPrefix(msg, "mapping values are not allowed"):
+		if v := value(); v >= 0 {
+			if i := bytes.Index(line[v:], []byte(": ")); i >= 0 {
+				return v + i
+			}
+		}
+	case strings.HasPrefix(msg, "found character that cannot start any token"):
+		return value()
+	}
+	return -1
 }
 
 var yamlPrefix = regexp.MustCompile(`^yaml: (line \d+: )?`)

@@ -29,7 +29,6 @@ const (
 	SAMDefaultStage      = "default"
 	routeSelectorPrefix  = "$request.body."
 	routeSelectorBraced  = "${request.body."
-	integrationsTargetNS = "integrations"
 	lambdaInvokeAction   = "lambda:InvokeFunction"
 	apiGatewayPrincipal  = "apigateway.amazonaws.com"
 	manageConnections    = "execute-api:ManageConnections"

@@ -102,23 +102,35 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 		}
 		fmt.Fprintf(&b, "  routes (%d)\n", len(a.Routes))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		for _, r := range a.Routes {
+		rows := make([][]string, len(a.Routes))
+		anyAuth := false
+		for i, r := range a.Routes {
 			mode := "1-way"
 			if r.TwoWay {
 				mode = "2-way"
 			}
-			handler := "→ " + orNone(r.Handler)
-			if r.Foreign() {
-				handler += "  kept as is, not editable as a Lambda link"
-			}
 			auth := ""
 			if r.AuthorizationType != "" && r.AuthorizationType != "NONE" {
-				auth = "auth " + r.AuthorizationType
+				auth, anyAuth = r.AuthorizationType, true
 				if r.AuthorizerID != "" {
 					auth += " " + r.AuthorizerID
 				}
 			}
-			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", r.Key, mode, orNone(r.IntegrationType), handler, auth)
+			handler := "→ " + orNone(r.Handler)
+			if r.HandlerVia != "" {
+				handler += " (via " + r.HandlerVia + ")"
+			}
+			if r.Foreign() {
+				handler += "  kept as is, not editable as a Lambda link"
+			}
+			rows[i] = []string{r.Key, mode, orNone(r.IntegrationType), auth, handler}
+		}
+		for _, row := range rows {
+			if !anyAuth {
+				// No route has an authorization: leave out the column.
+				row = append(row[:3], row[4])
+			}
+			fmt.Fprintf(tw, "    %s\n", strings.Join(row, "\t"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

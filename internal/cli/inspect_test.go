@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -48,11 +49,17 @@ func corpusTemplates(t *testing.T) []string {
 	if len(files) < 20 {
 		t.Fatalf("only %d corpus templates in %s (../shared must be linked next to the module)", len(files), corpusDir)
 	}
-	return files
+	// The importer's own edge cases are compared too.
+	edge, err := filepath.Glob("../../render/testdata/import/*")
+	if err != nil || len(edge) == 0 {
+		t.Fatalf("no templates in render/testdata/import: %v", err)
+	}
+	return append(files, edge...)
 }
 
 // TestInspectJSONMatchesOracle compares `inspect --json` with what the
-// independent checker reads from every corpus template. The checker knows
+// independent checker reads from every corpus template and every edge case
+// of render/testdata/import. The checker knows
 // only raw AWS::ApiGatewayV2::Api resources, so SAM-native APIs are left
 // out of the comparison (the render tests check them against expected.json).
 func TestInspectJSONMatchesOracle(t *testing.T) {
@@ -144,31 +151,6 @@ func samAPIs(t *testing.T, path string) map[string]bool {
 	return out
 }
 
-func TestInspectTree(t *testing.T) {
-	got, code := runCLI(t, "inspect", filepath.Join(corpusDir, "09-sp-sns-mock.yaml"))
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, got)
-	}
-	for _, want := range []string{
-		"WebSocketApi  AWS::ApiGatewayV2::Api",
-		`name        {"Fn::Sub":"${AWS::StackName}-WebSocketApi"}`,
-		"selector    $request.body.action",
-		"deployment  deployment",
-		"$connect     2-way  MOCK  → (none)  kept as is, not editable as a Lambda link",
-		"sendOrder    2-way  AWS   → (none)  kept as is, not editable as a Lambda link",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("inspect output lacks %q:\n%s", want, got)
-		}
-	}
-	got, _ = runCLI(t, "inspect", filepath.Join(corpusDir, "23-sam-serverless-websocketapi-globals-two-apis.yaml"))
-	for _, want := range []string{"Api1  AWS::Serverless::WebSocketApi", "Api2  AWS::Serverless::WebSocketApi", "$request.body.message", "default (implicit, auto-deploy)", "$connect  1-way  AWS_PROXY  → Connect2"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("inspect output lacks %q:\n%s", want, got)
-		}
-	}
-}
-
 func TestInspectBadInput(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.yaml")
@@ -194,5 +176,59 @@ func TestInspectBadInput(t *testing.T) {
 	}
 	if _, code := runCLI(t, "inspect", filepath.Join(dir, "missing.yaml")); code != ExitUsage {
 		t.Errorf("missing file: exit %d, want %d", code, ExitUsage)
+	}
+}
+
+// TestInspectRefusesEveryBadInput runs inspect over each malformed file of
+// render/testdata/bad: exit 2, an error naming file:line:col, the file
+// untouched.
+func TestInspectRefusesEveryBadInput(t *testing.T) {
+	files, err := filepath.Glob("../../render/testdata/bad/*")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("bad inputs missing: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"inspect", path}, {"inspect", "--json", path}} {
+				got, code := runCLI(t, args...)
+				if code != ExitUsage {
+					t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+				}
+				var e *render.Error
+				_, _, err := importFile(path)
+				if !errors.As(err, &e) || !strings.Contains(got, e.Pos.String()+": ") {
+					t.Errorf("%v: output %q lacks file:line:col", args, got)
+				}
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(before, after) {
+				t.Error("inspect changed the file")
+			}
+		})
+	}
+}
+
+// TestInspectTreeGolden keeps the readable tree of a few templates that
+// together show every kind of line: an authorizer, foreign routes,
+// SAM-native APIs, typed and intrinsic values, a selector that does not
+// read the body.
+func TestInspectTreeGolden(t *testing.T) {
+	for _, path := range []string{
+		filepath.Join(corpusDir, "05-sp-lambda-authorizer-cognito.yaml"),
+		filepath.Join(corpusDir, "09-sp-sns-mock.yaml"),
+		filepath.Join(corpusDir, "23-sam-serverless-websocketapi-globals-two-apis.yaml"),
+		"../../render/testdata/import/forms.yaml",
+	} {
+		t.Run(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), func(t *testing.T) {
+			got, code := runCLI(t, "inspect", path)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, got)
+			}
+			golden.RequireEqual(t, []byte(got))
+		})
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/google/renameio/v2"
+	"github.com/google/renameio/v2/maybe"
 	"github.com/spf13/cobra"
+	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/stub"
+	"github.com/wsdesign/wsdesign/tui"
 )
 
 // DefaultTemplate is the file new writes when none is named.
@@ -30,6 +32,7 @@ type newOptions struct {
 	designPath                                         string
 	format                                             string
 	stdout, json, noStubs                              bool
+	wizard                                             wizardOptions
 }
 
 func newNewCmd() *cobra.Command {
@@ -71,6 +74,7 @@ func newNewCmd() *cobra.Command {
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
+	o.wizard.addFlags(f)
 	return cmd
 }
 
@@ -90,9 +94,15 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
-	// The command line cannot ask for what is missing, so it names the flag.
+	// What is missing is asked in the terminal, pre-filled with the flags
+	// given; without a terminal the error names the flag.
 	if err := missing(d); err != nil {
-		return err
+		if !canAsk(cmd) {
+			return err
+		}
+		if d, err = o.wizard.run(cmd, o.wizardOptions(d, flavor, path)); err != nil {
+			return err
+		}
 	}
 	if d, err = o.validate(cmd, d, file); err != nil {
 		return err
@@ -211,13 +221,50 @@ func (o *newOptions) locator(changed func(string) bool, file *designfile.File) f
 	}
 }
 
-// write renders the design and writes it atomically, or to standard output.
-func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string) error {
+// wizardOptions show the wizard the template new would write.
+func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path string) tui.Options {
+	return tui.Options{Design: d, Preview: func(d model.Design) tui.Preview {
+		frag, out, err := o.encode(d, flavor, path)
+		if err != nil {
+			return tui.Preview{Err: err}
+		}
+		types := map[string]string{}
+		for _, id := range frag.Plan.All() {
+			types[id.Value] = render.ResourceType(id.Role, flavor)
+		}
+		target := path
+		if o.stdout {
+			target = "standard output"
+		}
+		p := tui.Preview{YAML: string(out), Types: types, Files: []string{target}}
+		// What check would say of the written file, shown before it is.
+		tpl, err := render.Parse(path, out)
+		if err == nil {
+			var findings []check.Finding
+			if findings, err = check.Template(tpl); err == nil {
+				for _, f := range findings {
+					p.Findings = append(p.Findings, tui.Finding{Severity: f.Severity().String(), Text: f.String()})
+				}
+			}
+		}
+		p.Err = err
+		return p
+	}}
+}
+
+// encode renders the design as the bytes of the template.
+func (o *newOptions) encode(d model.Design, flavor render.Flavor, path string) (render.Fragment, []byte, error) {
 	frag, err := render.Build(d, render.Options{Flavor: flavor})
 	if err != nil {
-		return usageErrorf("%w", err)
+		return frag, nil, usageErrorf("%w", err)
 	}
 	out, err := render.Encode(render.NewTemplate(frag, render.Description(d)), render.OutputFormat(path, o.json), render.DefaultIndent)
+	return frag, out, err
+}
+
+// write renders the design and writes it atomically, or to standard output.
+func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string) error {
+	frag, out, err := o.encode(d, flavor, path)
 	if err != nil {
 		return err
 	}
@@ -225,7 +272,10 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 		_, err := cmd.OutOrStdout().Write(out)
 		return err
 	}
-	if err := renameio.WriteFile(path, out, 0o644); err != nil {
+	// Atomic (temporary file, fsync, rename) where the platform allows;
+	// renameio cannot promise it on Windows, where this is a plain write of a
+	// new file.
+	if err := maybe.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",

@@ -52,6 +52,8 @@ func newRoot(info BuildInfo) *cobra.Command {
 		newNewCmd(),
 		newVersionCmd(info),
 		newInspectCmd(),
+		newCheckCmd(info),
+		newRouteCmd(),
 	)
 	return root
 }

@@ -9,7 +9,7 @@ import (
 	"path"
 	"path/filepath"
 
-	"github.com/google/renameio/v2"
+	"github.com/google/renameio/v2/maybe"
 
 	"github.com/wsdesign/wsdesign/stub"
 )
@@ -24,7 +24,8 @@ type stubsWritten struct {
 
 // writeStubs writes handler stubs beside a template in dir. The user's code
 // is never touched: a code folder that already exists is skipped whole, and
-// no existing file is replaced. Each file is written atomically.
+// no existing file is replaced. Each file is written atomically where the
+// platform allows, as the template is.
 func writeStubs(dir string, files []stub.File) (stubsWritten, error) {
 	var out stubsWritten
 	folders := map[string]bool{} // code folder → whether to write into it
@@ -53,7 +54,7 @@ func writeStubs(dir string, files []stub.File) (stubsWritten, error) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return out, fmt.Errorf("handler stub: %w", err)
 		}
-		if err := renameio.WriteFile(p, f.Content, f.Mode); err != nil {
+		if err := maybe.WriteFile(p, f.Content, f.Mode); err != nil {
 			return out, fmt.Errorf("handler stub: %w", err)
 		}
 		out.Files = append(out.Files, f.Path)

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestCheckExitCodes(t *testing.T) {
+	warningsOnly := filepath.Join(corpusDir, "02-sp-apigw-websocket-api-lambda.yaml")
+	withErrors := filepath.Join(corpusDir, "07-sp-connection-dynamodb.yaml")
+
+	out, code := runCLI(t, "check", warningsOnly)
+	if code != ExitOK {
+		t.Errorf("warnings only: exit %d, want %d\n%s", code, ExitOK, out)
+	}
+	if !strings.Contains(out, warningsOnly+":226:21: warning WSD005 [Stage] ") || !strings.Contains(out, "    fix: Set AutoDeploy: true") {
+		t.Errorf("text output lacks the finding line and its fix:\n%s", out)
+	}
+
+	out, code = runCLI(t, "check", warningsOnly, withErrors)
+	if code != ExitFindings {
+		t.Errorf("errors: exit %d, want %d\n%s", code, ExitFindings, out)
+	}
+	if !strings.Contains(out, withErrors+":32:7: error WSD004 [Deployment] ") || !strings.Contains(out, "2 files checked: ") {
+		t.Errorf("text output lacks the error or the summary:\n%s", out)
+	}
+}
+
+func TestCheckBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Type: again\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(corpusDir, "02-sp-apigw-websocket-api-lambda.yaml")
+	out, code := runCLI(t, "check", good, bad)
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d\n%s", code, ExitUsage, out)
+	}
+	if !strings.Contains(out, bad+":4:5: duplicate key") {
+		t.Errorf("the error lacks file:line:col:\n%s", out)
+	}
+	if strings.Contains(out, "WSD") {
+		t.Errorf("findings printed before the bad file was refused:\n%s", out)
+	}
+	out, code = runCLI(t, "check", filepath.Join(dir, "missing.yaml"))
+	if code != ExitUsage || !strings.Contains(out, "missing.yaml") {
+		t.Errorf("missing file: exit %d, want %d naming the file\n%s", code, ExitUsage, out)
+	}
+	out, code = runCLI(t, "check", "--format", "xml", good)
+	if code != ExitUsage || !strings.Contains(out, "text, json, sarif") {
+		t.Errorf("bad --format: exit %d, want %d listing the formats\n%s", code, ExitUsage, out)
+	}
+}
+
+func TestCheckFormats(t *testing.T) {
+	file := filepath.Join(corpusDir, "07-sp-connection-dynamodb.yaml")
+	out, code := runCLI(t, "check", "--format", "json", file)
+	if code != ExitFindings {
+		t.Errorf("json: exit %d, want %d", code, ExitFindings)
+	}
+	var report struct {
+		Findings []struct {
+			Rule, Severity, File, LogicalID string
+			Line                            int
+		}
+		Errors int
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("--format json is not JSON: %v\n%s", err, out)
+	}
+	if report.Errors == 0 || report.Findings[0].File != file || report.Findings[0].Line == 0 {
+		t.Errorf("json report: %+v", report)
+	}
+
+	out, _ = runCLI(t, "check", "--format", "sarif", file)
+	var sarif struct {
+		Version string
+		Runs    []struct{ Results []json.RawMessage }
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs[0].Results) != len(report.Findings) {
+		t.Errorf("--format sarif: %v\n%s", err, out)
+	}
+}
+
+// colour matches an SGR sequence that sets a foreground colour.
+var colour = regexp.MustCompile(`\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;5;[0-9]+)m`)
+
+func TestCheckColour(t *testing.T) {
+	file := filepath.Join(corpusDir, "07-sp-connection-dynamodb.yaml")
+	t.Setenv("TTY_FORCE", "1")
+	t.Setenv("TERM", "xterm-256color")
+	t.Setenv("NO_COLOR", "")
+	out, _ := runCLI(t, "check", file)
+	if !colour.MatchString(out) {
+		t.Errorf("no colour on a terminal:\n%q", out)
+	}
+	t.Setenv("NO_COLOR", "1")
+	out, _ = runCLI(t, "check", file)
+	if colour.MatchString(out) {
+		t.Errorf("colour despite NO_COLOR:\n%q", out)
+	}
+	t.Setenv("TTY_FORCE", "")
+	t.Setenv("NO_COLOR", "")
+	out, _ = runCLI(t, "check", file)
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("escape codes when the output is not a terminal:\n%q", out)
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	out, code := runCLI(t, "check", "--rules")
+	if code != ExitOK || !strings.HasPrefix(out, "| ID | Severity |") || !strings.Contains(out, "| WSD026 | error |") {
+		t.Errorf("check --rules: exit %d\n%s", code, out)
+	}
+	if out, code := runCLI(t, "check"); code != ExitUsage || !strings.Contains(out, "at least one template") {
+		t.Errorf("check without files: exit %d, want %d\n%s", code, ExitUsage, out)
+	}
+}

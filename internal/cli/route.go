@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wsdesign/wsdesign/model"
+	"github.com/wsdesign/wsdesign/render"
+)
+
+func newRouteCmd() *cobra.Command {
+	var apiID string
+	cmd := &cobra.Command{
+		Use:   "route FILE MESSAGE",
+		Short: "Show which endpoint a message reaches, and why",
+		Long: "route simulates API Gateway's route selection: it evaluates the API's route selector\n" +
+			"($request.body.<property>) against MESSAGE and prints the endpoint chosen, the value the\n" +
+			"selector produced, why that endpoint was chosen ($default when the message is not a JSON\n" +
+			"object, lacks the property or matches no route; rejected with Forbidden when there is no\n" +
+			"$default), and the handler that runs. MESSAGE - reads the message from standard input.",
+		Example: "  wsdesign route template.yaml '{\"action\": \"sendMessage\", \"text\": \"hi\"}'\n" +
+			"  echo '{\"action\": \"join\"}' | wsdesign route template.yaml - --api ChatApi",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, apis, err := importFile(args[0])
+			if err != nil {
+				return err
+			}
+			a, err := chooseAPI(args[0], apis, apiID)
+			if err != nil {
+				return err
+			}
+			message := []byte(args[1])
+			if args[1] == "-" {
+				if message, err = io.ReadAll(cmd.InOrStdin()); err != nil {
+					return withCode(ExitUsage, fmt.Errorf("reading the message from standard input: %w", err))
+				}
+			}
+			if a.Design.RouteSelector == "" {
+				at := cmp.Or(a.RouteSelectionNode, a.Resource.Key)
+				return withCode(ExitUsage, t.Errorf(at, "API %s selects routes with %s, which cannot be simulated: wsdesign simulates $request.body.<property> selectors",
+					a.Resource.ID, cmp.Or(a.RouteSelectionExpression, "no RouteSelectionExpression")))
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), explainRoute(a, message))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&apiID, "api", "", "logical ID of the API, when the template has several")
+	return cmd
+}
+
+// chooseAPI picks the API a command works on: the only one, or the one --api names.
+func chooseAPI(path string, apis []render.API, id string) (render.API, error) {
+	ids := make([]string, len(apis))
+	for i, a := range apis {
+		ids[i] = a.Resource.ID
+		if id != "" && a.Resource.ID == id {
+			return a, nil
+		}
+	}
+	switch {
+	case len(apis) == 0:
+		return render.API{}, usageErrorf("%s: no WebSocket API in this template", path)
+	case id != "":
+		return render.API{}, usageErrorf("--api %s: no such WebSocket API in %s (it has %s)", id, path, strings.Join(ids, ", "))
+	case len(apis) > 1:
+		return render.API{}, usageErrorf("%s has %d WebSocket APIs (%s): choose one with --api", path, len(apis), strings.Join(ids, ", "))
+	}
+	return apis[0], nil
+}
+
+// explainRoute says which endpoint of a message reaches, why, and what runs.
+func explainRoute(a render.API, message []byte) string {
+	sel := a.Design.Select(message)
+	var b strings.Builder
+	if sel.Rejected {
+		fmt.Fprintf(&b, "endpoint  none: API Gateway rejects the message; the client receives {\"message\": \"Forbidden\"}\n")
+	} else {
+		fmt.Fprintf(&b, "endpoint  %s\n", sel.Route)
+	}
+	expr := a.Design.RouteSelectionExpression()
+	if sel.HasValue {
+		fmt.Fprintf(&b, "selector  %s = %q\n", expr, sel.Value)
+	} else {
+		fmt.Fprintf(&b, "selector  %s has no value\n", expr)
+	}
+	fmt.Fprintf(&b, "why       %s\n", sel.Explain(a.Design.RouteSelector))
+	if sel.Rejected {
+		return b.String()
+	}
+	for _, rt := range a.Routes {
+		if rt.Key != sel.Route {
+			continue
+		}
+		fmt.Fprintf(&b, "handler   %s\n", routeHandler(rt))
+		if rt.ID != "" {
+			fmt.Fprintf(&b, "route     %s\n", rt.ID)
+		}
+		switch {
+		case !rt.TwoWay || model.OneWayOnly(rt.Key):
+		case rt.RouteResponseSelectionExpression != "" && (a.SAM || len(rt.RouteResponseIDs) > 0):
+			b.WriteString("mode      2-way: the handler's answer is sent back to the client\n")
+		default:
+			b.WriteString("mode      2-way but incomplete: the handler's answer is never sent (see wsdesign check)\n")
+		}
+		break
+	}
+	return b.String()
+}
+
+// routeHandler names what runs for a route.
+func routeHandler(rt render.Route) string {
+	switch {
+	case rt.Handler != "" && rt.HandlerType != "":
+		return rt.Handler + " (" + rt.HandlerType + ")"
+	case strings.HasPrefix(rt.Handler, "param:"):
+		return "the function whose ARN is Parameter " + strings.TrimPrefix(rt.Handler, "param:")
+	case rt.Handler != "":
+		return rt.Handler + " (a function outside the template)"
+	case rt.IntegrationType != "":
+		return "no Lambda: a " + rt.IntegrationType + " integration"
+	}
+	return "nothing: the route has no integration"
+}

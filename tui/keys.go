@@ -1,0 +1,69 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap holds every key the wizard answers to. The help line shows the ones
+// that apply to the current screen and field.
+type keyMap struct {
+	Quit key.Binding
+	Back key.Binding
+
+	// Forms.
+	Next   key.Binding
+	Prev   key.Binding
+	Submit key.Binding
+	Left   key.Binding
+	Right  key.Binding
+
+	// Lists.
+	Up         key.Binding
+	Down       key.Binding
+	Add        key.Binding
+	Edit       key.Binding
+	Delete     key.Binding
+	MoveUp     key.Binding
+	MoveDown   key.Binding
+	Connect    key.Binding
+	Disconnect key.Binding
+	Default    key.Binding
+	QuickAdd   key.Binding // Connect, Disconnect and Default in one help item
+	Continue   key.Binding
+
+	// Review.
+	Scroll key.Binding // handled by the preview's viewport; here for the help line
+	Write  key.Binding
+
+	// Quit confirmation.
+	Yes key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Left:   key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "choose")),
+		Right:  key.NewBinding(key.WithKeys("right", "l", "space")),
+
+		Up:         key.NewBinding(key.WithKeys("up", "k")),
+		Down:       key.NewBinding(key.WithKeys("down", "j")),
+		Add:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:       key.NewBinding(key.WithKeys("enter", "e"), key.WithHelp("enter", "edit")),
+		Delete:     key.NewBinding(key.WithKeys("d", "delete"), key.WithHelp("d", "delete")),
+		MoveUp:     key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/J", "reorder")),
+		MoveDown:   key.NewBinding(key.WithKeys("J", "shift+down")),
+		Connect:    key.NewBinding(key.WithKeys("c")),
+		Disconnect: key.NewBinding(key.WithKeys("x")),
+		Default:    key.NewBinding(key.WithKeys("f")),
+		QuickAdd:   key.NewBinding(key.WithKeys("c", "x", "f"), key.WithHelp("c/x/f", "$connect/$disconnect/$default")),
+		Continue:   key.NewBinding(key.WithKeys("tab", "n"), key.WithHelp("tab", "next step")),
+
+		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
+		Write:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+
+		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit without writing")),
+	}
+}

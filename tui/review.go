@@ -1,0 +1,134 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// reviewScreen shows what will be written: the problems, the files, and a
+// scrollable preview of the template (or the diff against the file). The
+// resource tree with types is the side panel on this screen.
+type reviewScreen struct {
+	viewport viewport.Model
+	preview  *Preview // nil while the preview is computed
+	gen      int      // which opening of the screen a preview belongs to
+	note     string
+}
+
+// previewMsg carries a preview computed in a command.
+type previewMsg struct {
+	gen     int
+	preview Preview
+}
+
+// open starts computing the preview of the current design.
+func (r *reviewScreen) open(m *Model) tea.Cmd {
+	r.gen++
+	r.preview = nil
+	r.note = ""
+	r.viewport = viewport.New()
+	if m.opts.Preview == nil {
+		r.preview = &Preview{}
+		return nil
+	}
+	gen, d, render := r.gen, clone(m.design), m.opts.Preview
+	d.Normalize()
+	return func() tea.Msg { return previewMsg{gen: gen, preview: render(d)} }
+}
+
+func (r *reviewScreen) receive(msg previewMsg, m *Model) {
+	if msg.gen != r.gen || m.screen != screenReview {
+		return // a preview of a design that has changed since
+	}
+	p := msg.preview
+	r.preview = &p
+	content := p.YAML
+	if p.Diff != "" {
+		content = p.Diff
+	}
+	r.viewport.SetContent(strings.TrimSuffix(content, "\n"))
+}
+
+func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
+	r := &m.review
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		return m.show(screenAuthorizer)
+	case key.Matches(msg, m.keys.Write):
+		if errs := m.problems.Errors(); len(errs) > 0 {
+			r.note = "Fix the errors first: " + errs[0].Message
+			return nil
+		}
+		if r.preview == nil {
+			r.note = "The preview is still being computed."
+			return nil
+		}
+		if r.preview.Err != nil {
+			r.note = "The template cannot be written: " + r.preview.Err.Error()
+			return nil
+		}
+		m.confirmed = true
+		return tea.Quit
+	}
+	var cmd tea.Cmd
+	r.viewport, cmd = r.viewport.Update(msg)
+	return cmd
+}
+
+func (r *reviewScreen) render(m *Model, width, height int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(screenTitle(s, width, "Review", "Check what will be written, then press enter to write it."))
+	var problems []string
+	add := func(severity, text string) {
+		style, mark := s.Hint, "i"
+		switch severity {
+		case "error":
+			style, mark = s.Error, "✗"
+		case "warning":
+			style, mark = s.Warning, "!"
+		}
+		problems = append(problems, style.Width(width).Render(mark+" "+text))
+	}
+	for _, p := range m.problems {
+		add(p.Severity.String(), p.Field+": "+p.Message)
+	}
+	if r.preview != nil {
+		if r.preview.Err != nil {
+			add("error", r.preview.Err.Error())
+		}
+		for _, f := range r.preview.Findings {
+			add(f.Severity, f.Text)
+		}
+	}
+	if len(problems) == 0 {
+		b.WriteString(s.Note.Render("No problems found.") + "\n")
+	} else {
+		b.WriteString(strings.Join(problems, "\n") + "\n")
+	}
+	if r.preview == nil {
+		b.WriteString(s.Hint.Render("Rendering the template…"))
+		return b.String()
+	}
+	if len(r.preview.Files) > 0 {
+		b.WriteString(s.Label.Render("Files to write: ") + strings.Join(r.preview.Files, ", ") + "\n")
+	}
+	if r.note != "" {
+		b.WriteString(s.Warning.Width(width).Render(r.note) + "\n")
+	}
+	what := "Template"
+	if r.preview.Diff != "" {
+		what = "Changes"
+	}
+	b.WriteString(s.Label.Render(fmt.Sprintf("%s (%d%%)", what, int(r.viewport.ScrollPercent()*100))) + "\n")
+	// The preview takes the rest of the height.
+	r.viewport.SetWidth(width)
+	r.viewport.SetHeight(max(3, height-lipgloss.Height(b.String())))
+	b.WriteString(r.viewport.View())
+	return b.String()
+}

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsdesign/wsdesign/model"
+)
+
+// ErrCancelled is returned by Run when the user leaves the wizard without
+// confirming: Esc on the first screen, Ctrl+C, or the end of the input in
+// accessible mode. Nothing must be written.
+var ErrCancelled = errors.New("cancelled")
+
+// Function is a Lambda function already in the target template, offered as a
+// handler.
+type Function struct {
+	ID   string // logical ID
+	Type string // resource type, such as AWS::Serverless::Function
+}
+
+// Preview is what the caller computes from a design for the Review screen.
+type Preview struct {
+	// YAML is the template as it will be written.
+	YAML string
+	// Diff is the unified diff against the file on disk; empty for a new file.
+	Diff string
+	// Types maps the logical IDs of the written resources to their resource
+	// types, for the resource tree.
+	Types map[string]string
+	// Findings are what check finds in the template as it will be written.
+	Findings []Finding
+	// Files are the paths that will be written: the template and the code
+	// stubs of new functions.
+	Files []string
+	// Err says why the design could not be rendered.
+	Err error
+}
+
+// Finding is one thing check finds in the template as it will be written.
+type Finding struct {
+	// Severity is "error", "warning" or "info", as check names them.
+	Severity string
+	// Text is the finding as check prints it, with its position and rule.
+	Text string
+}
+
+// Options configure the wizard. Everything it knows of the target template
+// comes in here; the wizard itself never reads or writes files.
+type Options struct {
+	// Design is the starting design: empty (or pre-filled from flags) for a
+	// new API, imported for edit.
+	Design model.Design
+	// Functions are the functions already in the template.
+	Functions []Function
+	// IDs is what the logical-ID plan needs of the template: the IDs already
+	// taken, and those of the API's existing resources when editing.
+	IDs model.PlanOptions
+	// Preview renders a design for the Review screen. It may be slow: it runs
+	// in a command, once each time the Review screen is shown. Nil shows no
+	// preview.
+	Preview func(model.Design) Preview
+	// Accessible asks the same questions as plain line prompts.
+	Accessible bool
+}
+
+// Run runs the wizard, reading keys from in and drawing on out (the
+// terminal's stderr), and returns the confirmed design. It returns
+// ErrCancelled when the user cancels.
+func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (model.Design, error) {
+	if opts.Accessible {
+		return runAccessible(opts, in, out)
+	}
+	// The colour profile comes from out and the environment, so NO_COLOR
+	// and TERM are honoured.
+	final, err := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)).Run()
+	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
+		return model.Design{}, ErrCancelled
+	}
+	if err != nil {
+		return model.Design{}, fmt.Errorf("wizard: %w", err)
+	}
+	return final.(*Model).Result()
+}
