@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/google/renameio/v2/maybe"
@@ -14,6 +15,7 @@ import (
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/stub"
 	"github.com/wsdesign/wsdesign/tui"
 )
 
@@ -29,7 +31,7 @@ type newOptions struct {
 	identitySources                                    []string
 	designPath                                         string
 	format                                             string
-	stdout, json                                       bool
+	stdout, json, noStubs                              bool
 	wizard                                             wizardOptions
 }
 
@@ -71,6 +73,7 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	o.wizard.addFlags(f)
 	return cmd
 }
@@ -278,6 +281,13 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
 		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
 	if flavor == render.SAM {
+		// Plain CloudFormation functions carry their code inline; SAM ones
+		// need code in their folders for sam build to succeed.
+		if !o.noStubs {
+			if err := reportStubs(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d)); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: sam build -t %s && sam deploy --guided\n", path)
 	} else {
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: aws cloudformation deploy --template-file %s --stack-name %s --capabilities CAPABILITY_IAM\n",
