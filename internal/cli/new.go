@@ -237,6 +237,19 @@ func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path st
 			target = "standard output"
 		}
 		p := tui.Preview{YAML: string(out), Types: types, Files: []string{target}}
+		if o.writesStubs(flavor) {
+			dir := filepath.Dir(path)
+			plan, err := planStubs(dir, stub.For(d))
+			if err != nil {
+				return tui.Preview{Err: err}
+			}
+			for _, f := range plan.Write {
+				p.Files = append(p.Files, filepath.Join(dir, filepath.FromSlash(f.Path)))
+			}
+			for _, k := range plan.Kept {
+				p.Files = append(p.Files, filepath.Join(dir, filepath.FromSlash(k))+" (exists: kept as it is)")
+			}
+		}
 		// What check would say of the written file, shown before it is.
 		tpl, err := render.Parse(path, out)
 		if err == nil {
@@ -275,25 +288,33 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 	// Atomic (temporary file, fsync, rename) where the platform allows;
 	// renameio cannot promise it on Windows, where this is a plain write of a
 	// new file.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if err := maybe.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
 		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
-	if flavor == render.SAM {
-		// Plain CloudFormation functions carry their code inline; SAM ones
-		// need code in their folders for sam build to succeed.
-		if !o.noStubs {
-			if err := reportStubs(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d)); err != nil {
-				return err
-			}
+	if o.writesStubs(flavor) {
+		if err := reportStubs(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d)); err != nil {
+			return err
 		}
+	}
+	if flavor == render.SAM {
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: sam build -t %s && sam deploy --guided\n", path)
 	} else {
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: aws cloudformation deploy --template-file %s --stack-name %s --capabilities CAPABILITY_IAM\n",
 			path, strings.ToLower(frag.Plan.API.Value))
 	}
 	return nil
+}
+
+// writesStubs reports whether new writes handler stubs beside the template:
+// SAM functions need code in their folders for sam build to succeed, while
+// plain CloudFormation functions carry theirs inline.
+func (o *newOptions) writesStubs(flavor render.Flavor) bool {
+	return flavor == render.SAM && !o.noStubs && !o.stdout
 }
 
 func readDesign(cmd *cobra.Command, path string) ([]byte, error) {

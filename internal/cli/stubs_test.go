@@ -26,15 +26,19 @@ func TestWriteStubsKeepsUserCode(t *testing.T) {
 		{Path: "src/mine/package.json", Content: []byte("{}\n"), Mode: 0o644},
 		{Path: "src/py/app.py", Content: []byte("def handler(e, c): pass\n"), Mode: 0o644},
 	}
-	got, err := writeStubs(dir, files)
+	plan, err := planStubs(dir, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"src/new/index.mjs", "src/new/package.json", "src/py/app.py"}; !slices.Equal(got.Files, want) {
-		t.Errorf("written %q, want %q", got.Files, want)
+	if want := []string{"src/mine/"}; !slices.Equal(plan.Kept, want) {
+		t.Errorf("kept %q, want %q", plan.Kept, want)
 	}
-	if want := []string{"src/mine/"}; !slices.Equal(got.Kept, want) {
-		t.Errorf("kept %q, want %q", got.Kept, want)
+	got, err := writeStubs(dir, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"src/new/index.mjs", "src/new/package.json", "src/py/app.py"}; !slices.Equal(got, want) {
+		t.Errorf("written %q, want %q", got, want)
 	}
 	if b, _ := os.ReadFile(mine); string(b) != "// my code\n" {
 		t.Errorf("user code changed: %q", b)
@@ -48,8 +52,8 @@ func TestWriteStubsKeepsUserCode(t *testing.T) {
 	}
 
 	// A second run finds every folder and writes nothing.
-	again, err := writeStubs(dir, files)
-	if err != nil || len(again.Files) != 0 || len(again.Kept) != 3 {
+	again, err := planStubs(dir, files)
+	if err != nil || len(again.Write) != 0 || len(again.Kept) != 3 {
 		t.Errorf("second run: %+v, %v; want nothing written and 3 folders kept", again, err)
 	}
 }
