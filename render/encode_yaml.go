@@ -253,11 +253,18 @@ func singleOK(v string) bool {
 	return true
 }
 
-// literalOK reports whether a | block holds v exactly: printable lines and no
-// leading blank on the first, which would need an indentation indicator.
+// literalOK reports whether a | block holds v exactly: printable lines, no
+// leading blank on the first (it would need an indentation indicator), no
+// line starting with a tab or made of blanks only (YAML readers take those
+// for indentation).
 func literalOK(v string) bool {
 	if v == "" || v[0] == ' ' || v[0] == '\n' || strings.Trim(v, "\n") == "" {
 		return false
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if strings.HasPrefix(line, "\t") || line != "" && strings.TrimSpace(line) == "" {
+			return false
+		}
 	}
 	for _, r := range v {
 		if r != '\n' && r != '\t' && !unicode.IsPrint(r) && r != ' ' {

@@ -3,6 +3,7 @@ package render_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/wsdesign/wsdesign/render"
 	"go.yaml.in/yaml/v3"
@@ -137,4 +138,26 @@ func TestEncodeYAMLFallsBack(t *testing.T) {
 	if want := "# head\nA: &x [1, 2] # line\nB: *x\nC: >\n  folded\n"; !strings.HasPrefix(string(out), want) {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
 	}
+}
+
+// FuzzEncodeYAMLScalar: any string, in any style, as a plain value or an
+// intrinsic's argument, reads back as itself.
+func FuzzEncodeYAMLScalar(f *testing.F) {
+	for _, s := range tricky {
+		f.Add(s, uint8(0))
+	}
+	styles := []yaml.Style{0, yaml.LiteralStyle, yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle}
+	f.Fuzz(func(t *testing.T, s string, pick uint8) {
+		if !utf8.ValidString(s) {
+			t.Skip("YAML holds UTF-8 text only")
+		}
+		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: styles[int(pick)%len(styles)]}
+		if pick >= 128 {
+			n.Tag, n.Style = "!Sub", n.Style|yaml.TaggedStyle
+		}
+		got := roundTrip(t, n, 2+int(pick%3))
+		if got.Value != s || got.Tag != n.Tag {
+			t.Errorf("%s %q (style %d) read back as %s %q", n.Tag, s, n.Style, got.Tag, got.Value)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/stub"
 	"github.com/wsdesign/wsdesign/tui"
 )
 
@@ -29,7 +31,7 @@ type editOptions struct {
 	description                            string
 	identitySources                        []string
 	runtime, format                        string
-	grant, dryRun, yes, backup             bool
+	grant, dryRun, yes, backup, noStubs    bool
 	wizard                                 wizardOptions
 }
 
@@ -67,6 +69,7 @@ func newEditCmd() *cobra.Command {
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the diff and write nothing")
 	f.BoolVar(&o.yes, "yes", false, "write without asking")
 	f.BoolVar(&o.backup, "backup", false, "keep the previous file as FILE~")
+	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	o.wizard.addFlags(f)
 	return cmd
 }
@@ -87,12 +90,12 @@ func (o *editOptions) run(cmd *cobra.Command, path string) error {
 			return usageErrorf("--format: %v", err)
 		}
 	}
-	opt := render.EditOptions{Flavor: flavor, Grant: o.grant}
+	te := templateEdit{t: t, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}, stubs: flavor == render.SAM && !o.noStubs}
 	if !o.changes(cmd) {
 		if !canAsk(cmd) {
 			return usageErrorf("no change given: use --add-endpoint, --remove-endpoint, --set-endpoint, --route-selector, --authorizer, --stage or --name (or run in a terminal for the wizard)")
 		}
-		return o.interactive(cmd, t, apis, opt)
+		return o.interactive(cmd, te, apis)
 	}
 	api, err := o.pick(path, apis)
 	if err != nil {
@@ -105,21 +108,21 @@ func (o *editOptions) run(cmd *cobra.Command, path string) error {
 	if err := validateEdited(t, api, d); err != nil {
 		return err
 	}
-	out, ch, err := templateEdit{t: t, api: &api, opt: opt}.apply(d)
+	te.api = &api
+	out, ch, err := te.apply(d)
 	if err != nil {
 		return err
 	}
-	return commit(cmd, t, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, diff: cmd.OutOrStdout()})
+	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, diff: cmd.OutOrStdout()})
 }
 
 // interactive runs the wizard over one API of the template, or a new one,
 // pre-filled with the imported design; its Review screen shows the diff,
 // and confirming there writes the file.
-func (o *editOptions) interactive(cmd *cobra.Command, t *render.Template, apis []render.API, opt render.EditOptions) error {
-	te := templateEdit{t: t, opt: opt}
+func (o *editOptions) interactive(cmd *cobra.Command, te templateEdit, apis []render.API) error {
 	switch {
 	case o.api != "":
-		api, err := o.pick(t.Path, apis)
+		api, err := o.pick(te.t.Path, apis)
 		if err != nil {
 			return err
 		}
@@ -127,7 +130,7 @@ func (o *editOptions) interactive(cmd *cobra.Command, t *render.Template, apis [
 	case len(apis) == 1:
 		te.api = &apis[0]
 	case len(apis) > 1:
-		i, err := o.choose(cmd, t.Path, apis)
+		i, err := o.choose(cmd, te.t.Path, apis)
 		if err != nil {
 			return err
 		}
@@ -143,7 +146,7 @@ func (o *editOptions) interactive(cmd *cobra.Command, t *render.Template, apis [
 	if err != nil {
 		return err
 	}
-	return commit(cmd, t, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: io.Discard})
+	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: io.Discard})
 }
 
 // choose asks which API to edit; the answer len(apis) adds a new one.
@@ -174,6 +177,8 @@ type templateEdit struct {
 	t   *render.Template
 	api *render.API
 	opt render.EditOptions
+	// stubs writes handler stubs for the new functions of the design.
+	stubs bool
 }
 
 // apply computes the edited template.
@@ -211,11 +216,21 @@ func (te templateEdit) wizard() tui.Options {
 		if err != nil {
 			return tui.Preview{Err: err}
 		}
-		p := review(te.t.Path, te.t.Path, out, ch.Fragment.Plan, te.opt.Flavor)
+		p := review(te.t.Path, te.t.Path, out, ch.Fragment.Plan, te.opt.Flavor, te.stubs, d)
 		p.Diff = render.Diff(te.t.Path, te.t.Src, out)
 		return p
 	}
 	return opts
+}
+
+// commit shows the diff and writes the template, then the handler stubs of
+// the design's new functions.
+func (te templateEdit) commit(cmd *cobra.Command, d model.Design, out []byte, ch render.Change, o commitOptions) error {
+	wrote, err := commit(cmd, te.t, out, ch, o)
+	if err != nil || !wrote || !te.stubs {
+		return err
+	}
+	return reportStubs(cmd.ErrOrStderr(), filepath.Dir(te.t.Path), stub.For(d))
 }
 
 // othersTaken reports the logical IDs of the template that do not belong to
@@ -383,42 +398,46 @@ type commitOptions struct {
 // commit shows the diff of an edit and writes it: with --yes, or when the
 // user confirms at a terminal. Without a terminal and without --yes it
 // writes nothing and names the flag.
-func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change, o commitOptions) error {
+func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change, o commitOptions) (wrote bool, err error) {
 	stderr := cmd.ErrOrStderr()
 	diff := render.Diff(t.Path, t.Src, out)
 	if diff == "" {
 		fmt.Fprintf(stderr, "No change: %s stays as it is.\n", t.Path)
-		return nil
+		return false, nil
 	}
 	fmt.Fprint(o.diff, diff)
-	if len(ch.Needs) > 0 && !ch.Granted {
+	if len(ch.Needs) > 0 {
 		var ids []string
 		for _, n := range ch.Needs {
 			ids = append(ids, n.FunctionID)
 		}
-		fmt.Fprintf(stderr, "note: %s cannot post to clients until given execute-api:ManageConnections and %s; pass --grant to add them.\n",
-			strings.Join(ids, ", "), ch.Needs[0].EnvName)
+		what := fmt.Sprintf("%s cannot post to clients until given execute-api:ManageConnections and %s", strings.Join(ids, ", "), ch.Needs[0].EnvName)
+		if ch.Granted {
+			fmt.Fprintf(stderr, "note: %s; their roles are not in the template, so add them yourself.\n", what)
+		} else {
+			fmt.Fprintf(stderr, "note: %s; pass --grant to add them.\n", what)
+		}
 	}
 	for _, n := range ch.Notes {
 		fmt.Fprintln(stderr, "note: "+n)
 	}
 	if o.dryRun {
-		return nil
+		return false, nil
 	}
 	if !o.yes {
 		ok, err := confirm(cmd, fmt.Sprintf("Write %s? [y/N] ", t.Path))
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
-			return errCancelled
+			return false, errCancelled
 		}
 	}
 	if err := fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup}); err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(stderr, "Wrote %s.\n", t.Path)
-	return nil
+	return true, nil
 }
 
 // confirm asks a yes/no question at the terminal.

@@ -309,3 +309,21 @@ func TestEditAndNewRefuseBadTemplates(t *testing.T) {
 		}
 	}
 }
+
+func TestEditWritesStubsOfNewFunctions(t *testing.T) {
+	path, _, stderr, code := runEdit(t, "01-simple-websockets-chat-app.yaml", "--add-endpoint", "ping=PingFunction", "--yes")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(path), "src", "ping"))
+	if err != nil || len(entries) == 0 {
+		t.Errorf("no handler stub for PingFunction: %v (stderr %q)", err, stderr)
+	}
+	path, _, stderr, code = runEdit(t, "01-simple-websockets-chat-app.yaml", "--add-endpoint", "ping=PingFunction", "--yes", "--no-stubs")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "src")); err == nil {
+		t.Error("--no-stubs wrote stubs")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/google/renameio/v2/maybe"
@@ -14,6 +15,7 @@ import (
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/stub"
 	"github.com/wsdesign/wsdesign/tui"
 )
 
@@ -29,7 +31,7 @@ type newOptions struct {
 	identitySources                                    []string
 	designPath                                         string
 	format                                             string
-	stdout, json                                       bool
+	stdout, json, noStubs                              bool
 	grant                                              bool
 	wizard                                             wizardOptions
 }
@@ -72,6 +74,7 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	o.wizard.addFlags(f)
 	return cmd
@@ -109,7 +112,7 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 		opts := o.wizardOptions(d, flavor, path)
 		if existing != nil {
 			// The Review shows what the new API adds to the file.
-			opts = templateEdit{t: existing, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}}.wizard()
+			opts = o.addition(existing, flavor).wizard()
 			opts.Design = d
 		}
 		if d, err = o.wizard.run(cmd, opts); err != nil {
@@ -125,13 +128,19 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	return o.write(cmd, d, flavor, path)
 }
 
+// addition is the edit that adds the new API to an existing template.
+func (o *newOptions) addition(t *render.Template, flavor render.Flavor) templateEdit {
+	return templateEdit{t: t, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}, stubs: o.writesStubs(flavor)}
+}
+
 // addTo adds the API to an existing template, shows the diff and writes.
 func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor) error {
-	out, ch, err := templateEdit{t: t, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}}.apply(d)
+	te := o.addition(t, flavor)
+	out, ch, err := te.apply(d)
 	if err != nil {
 		return err
 	}
-	return commit(cmd, t, out, ch, commitOptions{yes: true, diff: cmd.ErrOrStderr()})
+	return te.commit(cmd, d, out, ch, commitOptions{yes: true, diff: cmd.ErrOrStderr()})
 }
 
 // collect gathers the design from the design file and the flags; flags win
@@ -263,18 +272,32 @@ func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path st
 		if o.stdout {
 			target = "standard output"
 		}
-		return review(path, target, out, frag.Plan, flavor)
+		return review(path, target, out, frag.Plan, flavor, o.writesStubs(flavor), d)
 	}}
 }
 
 // review is what the wizard's Review screen shows of a template about to be
-// written to target: its text, its resources and what check finds in it.
-func review(path, target string, out []byte, plan model.Plan, flavor render.Flavor) tui.Preview {
+// written to target: its text, its resources, the files written with it
+// (handler stubs when stubs is set) and what check finds in it.
+func review(path, target string, out []byte, plan model.Plan, flavor render.Flavor, stubs bool, d model.Design) tui.Preview {
 	types := map[string]string{}
 	for _, id := range plan.All() {
 		types[id.Value] = render.ResourceType(id.Role, flavor)
 	}
 	p := tui.Preview{YAML: string(out), Types: types, Files: []string{target}}
+	if stubs {
+		dir := filepath.Dir(path)
+		plan, err := planStubs(dir, stub.For(d))
+		if err != nil {
+			return tui.Preview{Err: err}
+		}
+		for _, f := range plan.Write {
+			p.Files = append(p.Files, filepath.Join(dir, filepath.FromSlash(f.Path)))
+		}
+		for _, k := range plan.Kept {
+			p.Files = append(p.Files, filepath.Join(dir, filepath.FromSlash(k))+" (exists: kept as it is)")
+		}
+	}
 	// What check would say of the written file, shown before it is.
 	tpl, err := render.Parse(path, out)
 	if err == nil {
@@ -312,11 +335,19 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 	// Atomic (temporary file, fsync, rename) where the platform allows;
 	// renameio cannot promise it on Windows, where this is a plain write of a
 	// new file.
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if err := maybe.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
 		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
+	if o.writesStubs(flavor) {
+		if err := reportStubs(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d)); err != nil {
+			return err
+		}
+	}
 	if flavor == render.SAM {
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: sam build -t %s && sam deploy --guided\n", path)
 	} else {
@@ -324,6 +355,13 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 			path, strings.ToLower(frag.Plan.API.Value))
 	}
 	return nil
+}
+
+// writesStubs reports whether new writes handler stubs beside the template:
+// SAM functions need code in their folders for sam build to succeed, while
+// plain CloudFormation functions carry theirs inline.
+func (o *newOptions) writesStubs(flavor render.Flavor) bool {
+	return flavor == render.SAM && !o.noStubs && !o.stdout
 }
 
 func readDesign(cmd *cobra.Command, path string) ([]byte, error) {

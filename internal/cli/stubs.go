@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/google/renameio/v2/maybe"
+
+	"github.com/wsdesign/wsdesign/stub"
+)
+
+// stubPlan is what writing stubs beside a template does. Paths are
+// relative to the template's folder, slash-separated.
+type stubPlan struct {
+	Write []stub.File
+	// Kept are the code folders that already exist and are left alone.
+	Kept []string
+}
+
+// planStubs decides which handler stubs to write beside a template in dir.
+// The user's code is never touched: a code folder that already exists is
+// skipped whole, and no existing file is replaced.
+func planStubs(dir string, files []stub.File) (stubPlan, error) {
+	var out stubPlan
+	folders := map[string]bool{} // code folder → whether to write into it
+	for _, f := range files {
+		folder := path.Dir(f.Path)
+		write, seen := folders[folder]
+		if !seen {
+			_, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(folder)))
+			switch {
+			case err == nil:
+				out.Kept = append(out.Kept, folder+"/")
+			case !errors.Is(err, fs.ErrNotExist):
+				return out, fmt.Errorf("handler stub: %w", err)
+			default:
+				write = true
+			}
+			folders[folder] = write
+		}
+		if write {
+			out.Write = append(out.Write, f)
+		}
+	}
+	return out, nil
+}
+
+// writeStubs writes the planned stubs, each atomically where the platform
+// allows, as the template is. It returns the paths it wrote.
+func writeStubs(dir string, plan stubPlan) ([]string, error) {
+	var done []string
+	for _, f := range plan.Write {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if _, err := os.Lstat(p); err == nil {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return done, fmt.Errorf("handler stub: %w", err)
+		}
+		if err := maybe.WriteFile(p, f.Content, f.Mode); err != nil {
+			return done, fmt.Errorf("handler stub: %w", err)
+		}
+		done = append(done, f.Path)
+	}
+	return done, nil
+}
+
+// reportStubs writes the stubs beside the template in dir and lists on w
+// what it wrote and which folders it kept.
+func reportStubs(w io.Writer, dir string, files []stub.File) error {
+	plan, err := planStubs(dir, files)
+	if err != nil {
+		return err
+	}
+	done, err := writeStubs(dir, plan)
+	for _, f := range done {
+		fmt.Fprintf(w, "Wrote handler stub %s\n", filepath.Join(dir, filepath.FromSlash(f)))
+	}
+	for _, k := range plan.Kept {
+		fmt.Fprintf(w, "Kept %s as it is: the folder exists\n", filepath.Join(dir, filepath.FromSlash(k))+string(filepath.Separator))
+	}
+	return err
+}
