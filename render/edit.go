@@ -77,11 +77,8 @@ func NewEdit(t *Template) *Edit {
 		want: map[entryRef]*yaml.Node{}, anchors: map[entryRef]int{}, created: map[string][]createdEntry{}, topLevel: map[string]*yaml.Node{}, rewrites: map[entryRef]int{}, inserted: map[string]int{}}
 }
 
-// Style is the detected style new text follows.
-func (e *Edit) Style() Style { return e.style }
-
-// Touched lists the entries the edit adds, removes or changes.
-func (e *Edit) Touched() map[string][]string {
+// touched lists the entries the edit adds, removes or changes.
+func (e *Edit) touched() map[string][]string {
 	out := map[string][]string{}
 	for r := range e.want {
 		out[r.section] = append(out[r.section], r.id)
@@ -92,12 +89,9 @@ func (e *Edit) Touched() map[string][]string {
 	return out
 }
 
-// Empty reports whether the edit changes nothing.
-func (e *Edit) Empty() bool { return len(e.want) == 0 && len(e.topLevel) == 0 }
-
-// AddTopLevel adds a top-level key that the template does not have, such as
+// addTopLevel adds a top-level key that the template does not have, such as
 // Transform, in its usual place.
-func (e *Edit) AddTopLevel(key string, value *yaml.Node) error {
+func (e *Edit) addTopLevel(key string, value *yaml.Node) error {
 	if Get(e.t.Root, key) != nil || e.topLevel[key] != nil {
 		return fmt.Errorf("%w: the template already has %s", ErrEdit, key)
 	}

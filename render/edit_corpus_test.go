@@ -225,8 +225,8 @@ func checkOutside(t *testing.T, label string, before *Template, e *Edit, out []b
 	if err != nil {
 		t.Fatalf("%s: %v", label, err)
 	}
-	a := outsideLines(before, e.Touched())
-	b := outsideLines(after, e.Touched())
+	a := outsideLines(before, e.touched())
+	b := outsideLines(after, e.touched())
 	if !slices.Equal(a, b) {
 		for i := range min(len(a), len(b)) {
 			if a[i] != b[i] {

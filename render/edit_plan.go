@@ -119,7 +119,7 @@ func (e *Edit) ensureTransform() error {
 	tr := Get(e.t.Root, "Transform")
 	switch {
 	case tr == nil:
-		return e.AddTopLevel("Transform", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: samTransform})
+		return e.addTopLevel("Transform", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: samTransform})
 	case tr.Kind == yaml.ScalarNode && tr.Value == samTransform:
 		return nil
 	case tr.Kind == yaml.SequenceNode:

@@ -146,7 +146,12 @@ func (o *editOptions) interactive(cmd *cobra.Command, te templateEdit, apis []re
 	if err != nil {
 		return err
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: io.Discard})
+	// The Review screen showed the diff; a dry run prints it as well.
+	diff := io.Discard
+	if o.dryRun {
+		diff = cmd.OutOrStdout()
+	}
+	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: diff})
 }
 
 // choose asks which API to edit; the answer len(apis) adds a new one.
