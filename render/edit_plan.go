@@ -324,7 +324,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	if err != nil {
 		return Change{}, err
 	}
-	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}, anchor: lastOf(a.Resources)}
+	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}}
 	for _, r := range frag.Resources {
 		p.nodes[r.ID] = r.Node
 	}
@@ -476,6 +476,9 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	if err := p.dropDependsOn(); err != nil {
 		return Change{}, err
 	}
+	if err := p.flush(); err != nil {
+		return Change{}, err
+	}
 	for _, n := range frag.Needs {
 		if newLinks[n.FunctionID] && !e.mayPost(n.FunctionID, api) {
 			ch.Needs = append(ch.Needs, n)
@@ -567,27 +570,42 @@ type apiPlan struct {
 	frag    Fragment
 	nodes   map[string]*yaml.Node // the fragment's resources by ID
 	removed map[string]bool
-	anchor  string // new resources go after this one, with the API's others
+	// pending are the resources to add, in order, once the removals are
+	// known: they go after the API's last resource that stays.
+	pending []string
 }
 
-// add inserts the fragment's resources of the given IDs that the template
-// does not have yet.
+// add records fragment resources to insert, unless the template has them.
 func (p *apiPlan) add(ids ...string) error {
 	for _, id := range ids {
 		if id == "" {
 			continue
 		}
+		if p.nodes[id] == nil {
+			return fmt.Errorf("%w: the plan has no resource %s", ErrEdit, id)
+		}
+		p.pending = append(p.pending, id)
+	}
+	return nil
+}
+
+// flush inserts the pending resources after the API's last resource that
+// the edit keeps, so that the API's resources stay together.
+func (p *apiPlan) flush() error {
+	anchor := ""
+	for _, id := range p.a.Resources {
+		if !p.removed[id] {
+			anchor = id
+		}
+	}
+	for _, id := range p.pending {
 		if _, exists := p.e.current(SectionResources, id); exists {
 			continue
 		}
-		n := p.nodes[id]
-		if n == nil {
-			return fmt.Errorf("%w: the plan has no resource %s", ErrEdit, id)
-		}
-		if err := p.e.Add(SectionResources, id, n, p.anchor); err != nil {
+		if err := p.e.Add(SectionResources, id, p.nodes[id], anchor); err != nil {
 			return err
 		}
-		p.anchor = id
+		anchor = id
 	}
 	return nil
 }
@@ -836,12 +854,6 @@ func literalStage(stage string) string {
 	return stage
 }
 
-func lastOf(ids []string) string {
-	if len(ids) == 0 {
-		return ""
-	}
-	return ids[len(ids)-1]
-}
 
 // editSAM records the changes of a SAM AWS::Serverless::WebSocketApi, whose
 // routes, stage and authorizer are properties of the one resource that the
@@ -929,7 +941,7 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			return err
 		}
 	}
-	return nil
+	return p.flush()
 }
 
 // functionArn is the ARN of a linked function as a SAM route's FunctionArn:
