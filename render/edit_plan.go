@@ -854,7 +854,6 @@ func literalStage(stage string) string {
 	return stage
 }
 
-
 // editSAM records the changes of a SAM AWS::Serverless::WebSocketApi, whose
 // routes, stage and authorizer are properties of the one resource that the
 // transform expands: each change sets or removes one property there.
