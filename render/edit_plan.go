@@ -299,7 +299,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	}
 	taken := e.t.Taken()
 	pinned := clonePinned(a.Pinned)
-	perRouteIntegration, perRoutePermission := routeShape(a)
+	perRouteIntegration, perRoutePermission := e.routeShape(a)
 	for _, ep := range d.Endpoints {
 		if o, had := old.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
 			if perRouteIntegration {
@@ -647,7 +647,7 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 		o, _ := p.a.Design.Endpoint(r.Key)
 		if kept && (r.Foreign() || ep.Handler.Key() == o.Handler.Key()) {
 			used[r.IntegrationID] = true
-			for _, id := range r.PermissionIDs {
+			for _, id := range p.e.routePermissions(p.a, r) {
 				used[id] = true
 			}
 		}
@@ -783,7 +783,7 @@ func (a API) route(key string) (Route, bool) {
 // through two integrations (permissions) and no two routes share one. A
 // template where each function serves one route shows no shape, and gets
 // the shared resources of SPEC section 3.
-func routeShape(a API) (integration, permission bool) {
+func (e *Edit) routeShape(a API) (integration, permission bool) {
 	ints, perms := map[string]string{}, map[string]string{} // ID → function
 	byFunction := map[string]map[string]bool{}              // function → integration IDs
 	permsOf := map[string]map[string]bool{}
@@ -800,12 +800,12 @@ func routeShape(a API) (integration, permission bool) {
 			byFunction[r.Handler], permsOf[r.Handler] = map[string]bool{}, map[string]bool{}
 		}
 		byFunction[r.Handler][r.IntegrationID] = true
-		if len(r.PermissionIDs) > 0 {
-			if _, dup := perms[r.PermissionIDs[0]]; dup {
+		if ids := e.routePermissions(a, r); len(ids) > 0 {
+			if _, dup := perms[ids[0]]; dup {
 				sharedPerm = true
 			}
-			perms[r.PermissionIDs[0]] = r.Handler
-			permsOf[r.Handler][r.PermissionIDs[0]] = true
+			perms[ids[0]] = r.Handler
+			permsOf[r.Handler][ids[0]] = true
 		}
 	}
 	for f := range byFunction {
@@ -813,6 +813,31 @@ func routeShape(a API) (integration, permission bool) {
 		permission = permission || len(permsOf[f]) > 1
 	}
 	return integration && !sharedInt, permission && !sharedPerm
+}
+
+// routePermissions are the permissions of a route's function that let API
+// Gateway invoke it for this route: those whose SourceArn, after the API,
+// matches /<stage>/<route key> (or that have none, or one that cannot be
+// read). The importer lists every permission of the function for the API;
+// a template with a permission per route scopes each to its route.
+func (e *Edit) routePermissions(a API, r Route) []string {
+	var out []string
+	for _, id := range r.PermissionIDs {
+		p, ok := e.resource(id)
+		if !ok {
+			continue
+		}
+		rest, readable := ArnAfter(p.Prop("SourceArn"), a.Resource.ID)
+		// The stage segment is tested against itself when it is a literal.
+		stage, _, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
+		if stage == "" || strings.ContainsAny(stage, "*?") {
+			stage = "stage"
+		}
+		if !readable || ArnLike(rest, "/"+stage+"/"+r.Key) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func sameAuthorizer(a, b model.Authorizer) bool {

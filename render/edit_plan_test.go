@@ -1,0 +1,137 @@
+package render
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/model"
+)
+
+// perRoute is a template whose function serves two routes, each through an
+// integration and a permission of its own.
+const perRoute = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: Api
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  ARoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: a
+      AuthorizationType: NONE
+      Target: !Sub integrations/${AInteg}
+  AInteg:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  APerm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/a
+  BRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: b
+      AuthorizationType: NONE
+      Target: !Sub integrations/${BInteg}
+  BInteg:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  BPerm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/b
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200 });"
+`
+
+// TestEditKeepsRouteShape adds a route served by the same function to a
+// template with an integration and a permission per route, and to one where
+// the routes share their integration: the first gets an integration and a
+// permission of its own, the second a permission only.
+func TestEditKeepsRouteShape(t *testing.T) {
+	shared := strings.NewReplacer("${BInteg}", "${AInteg}").Replace(perRoute)
+	shared = shared[:strings.Index(shared, "  BInteg:")] + shared[strings.Index(shared, "  BPerm:"):]
+	tests := []struct {
+		name, src string
+		added     []string
+	}{
+		{"integration per route", perRoute, []string{"ApiCRoute", "ApiFnIntegration", "ApiFnPermission"}},
+		// The permissions are still one per route.
+		{"shared integration", shared, []string{"ApiCRoute", "ApiFnPermission"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tpl := parse(t, tc.src)
+			apis, err := Import(tpl)
+			if err != nil || len(apis) != 1 {
+				t.Fatal(apis, err)
+			}
+			d := apis[0].Design
+			d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "c", Handler: model.Existing("Fn")})
+			e := NewEdit(tpl)
+			if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+				t.Fatal(err)
+			}
+			out, err := e.Apply()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var added []string
+			for _, id := range e.touched()[SectionResources] {
+				if _, existed := tpl.Resource(id); !existed {
+					added = append(added, id)
+				}
+			}
+			if !slices.Equal(added, tc.added) {
+				t.Errorf("added %v, want %v:\n%s", added, tc.added, out)
+			}
+		})
+	}
+}
+
+// TestEditRemovesWhatNoRouteUses removes a route from a template whose two
+// routes share an integration but have a permission each: the route and its
+// permission go, the shared integration and the function stay.
+func TestEditRemovesWhatNoRouteUses(t *testing.T) {
+	shared := strings.NewReplacer("${BInteg}", "${AInteg}").Replace(perRoute)
+	shared = shared[:strings.Index(shared, "  BInteg:")] + shared[strings.Index(shared, "  BPerm:"):]
+	tpl := parse(t, shared)
+	apis, err := Import(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := apis[0].Design
+	d.Endpoints = d.Endpoints[:1]
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.touched()[SectionResources], []string{"BPerm", "BRoute"}; !slices.Equal(got, want) {
+		t.Errorf("touched %v, want %v", got, want)
+	}
+}
