@@ -281,7 +281,8 @@ func hasStatement(policies, stmt *yaml.Node) bool {
 //   - A removed endpoint removes its route and route responses, and its
 //     integration and permissions when no remaining route of the API uses
 //     them; never a function. DependsOn lists that name a removed resource
-//     lose that name.
+//     lose that name; a Deployment that depends on the API's routes also
+//     depends on its new ones.
 //   - A changed mode sets or removes RouteResponseSelectionExpression and
 //     adds or removes the route response; a relinked handler sets Target.
 //   - Name, route selector, description and stage name set one property.
@@ -473,7 +474,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	if err := p.dropUnused(d); err != nil {
 		return Change{}, err
 	}
-	if err := p.dropDependsOn(); err != nil {
+	if err := p.fixDependsOn(); err != nil {
 		return Change{}, err
 	}
 	if err := p.flush(); err != nil {
@@ -718,11 +719,20 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 	return nil
 }
 
-// dropDependsOn takes removed resources out of the DependsOn of the others,
-// and refuses an edit that leaves a reference to a removed resource.
-func (p *apiPlan) dropDependsOn() error {
-	if len(p.removed) == 0 {
-		return nil
+// fixDependsOn keeps DependsOn lists true to the edit: removed resources
+// leave them, and a Deployment of this API that depends on its routes (so
+// that CloudFormation creates them first) also depends on the new ones. It
+// refuses an edit that leaves a reference to a removed resource.
+func (p *apiPlan) fixDependsOn() error {
+	var added []*yaml.Node // new routes, in writing order
+	for _, id := range p.pending {
+		if _, exists := p.e.current(SectionResources, id); !exists && Text(Get(p.nodes[id], "Type")) == TypeRoute {
+			added = append(added, p.e.nodes.str(id))
+		}
+	}
+	routes := map[string]bool{}
+	for _, r := range p.a.Routes {
+		routes[r.ID] = true
 	}
 	for _, r := range p.e.t.Resources() {
 		if p.removed[r.ID] {
@@ -730,17 +740,21 @@ func (p *apiPlan) dropDependsOn() error {
 		}
 		if dep := r.Attr("DependsOn"); dep != nil {
 			var keep []*yaml.Node
-			changed := false
+			changed, onRoutes := false, false
 			items := dep.Content
 			if dep.Kind == yaml.ScalarNode {
 				items = []*yaml.Node{dep}
 			}
 			for _, c := range items {
+				onRoutes = onRoutes || routes[c.Value]
 				if p.removed[c.Value] {
 					changed = true
 					continue
 				}
 				keep = append(keep, c)
+			}
+			if onRoutes && r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), p.a.Resource.ID) && len(added) > 0 {
+				keep, changed = append(keep, added...), true
 			}
 			if changed {
 				var err error
@@ -754,6 +768,9 @@ func (p *apiPlan) dropDependsOn() error {
 					return err
 				}
 			}
+		}
+		if len(p.removed) == 0 {
+			continue
 		}
 		w, ok := p.e.current(SectionResources, r.ID)
 		if !ok {

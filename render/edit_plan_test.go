@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
 )
 
 // perRoute is a template whose function serves two routes, each through an
@@ -133,5 +134,62 @@ func TestEditRemovesWhatNoRouteUses(t *testing.T) {
 	}
 	if got, want := e.touched()[SectionResources], []string{"BPerm", "BRoute"}; !slices.Equal(got, want) {
 		t.Errorf("touched %v, want %v", got, want)
+	}
+}
+
+// TestEditKeepsDeploymentDependsOn: a Deployment that depends on the API's
+// routes loses the removed route and gains the new one, so CloudFormation
+// still creates every route before deploying; a DependsOn on something else
+// is left alone.
+func TestEditKeepsDeploymentDependsOn(t *testing.T) {
+	src := perRoute + `  Deployment:
+    Type: AWS::ApiGatewayV2::Deployment
+    DependsOn: [ARoute, BRoute]
+    Properties:
+      ApiId: !Ref Api
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    DependsOn: Fn
+    Properties:
+      ApiId: !Ref Api
+      StageName: prod
+      DeploymentId: !Ref Deployment
+`
+	tpl := parse(t, src)
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	d := apis[0].Design
+	d.Endpoints = append(slices.Clone(d.Endpoints[:1]), model.Endpoint{Route: "c", Handler: model.Existing("Fn")})
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Apply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parse(t, string(out))
+	dependsOn := func(id string) []string {
+		r, _ := got.Resource(id)
+		n := r.Attr("DependsOn")
+		if n == nil {
+			return nil
+		}
+		if n.Kind == yaml.ScalarNode {
+			return []string{n.Value}
+		}
+		var ids []string
+		for _, c := range n.Content {
+			ids = append(ids, c.Value)
+		}
+		return ids
+	}
+	if ids, want := dependsOn("Deployment"), []string{"ARoute", "ApiCRoute"}; !slices.Equal(ids, want) {
+		t.Errorf("Deployment DependsOn %v, want %v:\n%s", ids, want, out)
+	}
+	if ids := dependsOn("Stage"); !slices.Equal(ids, []string{"Fn"}) {
+		t.Errorf("Stage DependsOn %v, want it left alone", ids)
 	}
 }
