@@ -13,18 +13,19 @@ import (
 )
 
 // BenchmarkEditLargeTemplate reads a generated template of 125, 250 and 500
-// resources (CloudFormation's limit), imports its API, adds a 2-way
+// resources (CloudFormation's limit), and of 500 resources grown to about
+// 1 MB with longer inline code, imports its API, adds a 2-way
 // endpoint served by an existing function (a route and a route response),
 // removes another (its route), applies the edit with its verification, and
 // writes the file atomically: the whole of wsdesign edit but the terminal.
 func BenchmarkEditLargeTemplate(b *testing.B) {
-	for _, n := range []int{125, 250, 500} {
-		src := gen.Template(n)
+	for _, c := range []struct{ resources, size int }{{125, 0}, {250, 0}, {500, 0}, {500, 1 << 20}} {
+		src := gen.Sized(c.resources, c.size)
 		path := filepath.Join(b.TempDir(), "template.yaml")
 		if err := os.WriteFile(path, src, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("%d-resources-%dKB", n, len(src)>>10), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%d-resources-%dKB", c.resources, len(src)>>10), func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
 				t, err := Load(path)

@@ -257,3 +257,20 @@ func writeQueue(b *strings.Builder, id string) {
           Value: benchmark queue %[1]s
 `, id)
 }
+
+// codeLine is one line of a handler's inline code, as Sized repeats it.
+const codeLine = `          if (body.extra !== undefined && typeof body.extra !== "string") errors.push("extra must be a string");` + "\n"
+
+// Sized returns Template(n) grown to about size bytes through longer inline
+// code in every function, as templates with inline handlers grow: SPEC's
+// 500-resource template is about 1 MB.
+func Sized(n, size int) []byte {
+	src := string(Template(n))
+	const marker = "          // Validate the message"
+	functions := strings.Count(src, marker)
+	if functions == 0 || size <= len(src) {
+		return []byte(src)
+	}
+	lines := (size - len(src)) / (functions * len(codeLine))
+	return []byte(strings.ReplaceAll(src, marker, strings.Repeat(codeLine, lines)+marker))
+}

@@ -48,3 +48,20 @@ func TestTemplatePassesOracles(t *testing.T) {
 	}
 	oracle.Clean(t, path)
 }
+
+func TestSized(t *testing.T) {
+	src := gen.Sized(500, 1<<20)
+	if len(src) < 1000<<10 || len(src) > 1<<20 {
+		t.Errorf("Sized(500, 1 MiB) is %d bytes", len(src))
+	}
+	tpl, err := render.Parse("sized.yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tpl.Resources()); n != 500 {
+		t.Errorf("%d resources, want 500", n)
+	}
+	if got := gen.Sized(10, 0); !bytes.Equal(got, gen.Template(10)) {
+		t.Error("Sized with no size to reach differs from Template")
+	}
+}
