@@ -116,7 +116,8 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 		return b.String()
 	}
 	if len(r.preview.Files) > 0 {
-		b.WriteString(s.Label.Render("Files to write: ") + strings.Join(r.preview.Files, ", ") + "\n")
+		// Handler stubs make the list long: it wraps within the form.
+		b.WriteString(lipgloss.NewStyle().Width(width).Render(s.Label.Render("Files to write: ")+strings.Join(r.preview.Files, ", ")) + "\n")
 	}
 	if r.note != "" {
 		b.WriteString(s.Warning.Width(width).Render(r.note) + "\n")
