@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -90,17 +90,7 @@ type oracleFinding struct {
 // runOracle runs ../shared/oracle/ws-check once over files.
 func runOracle(t testing.TB, files []string) map[string][]oracleFinding {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: the ws-check oracle cannot run")
-	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not installed: the ws-check oracle cannot run")
-	}
-	cmd := exec.Command("../../shared/oracle/ws-check", append([]string{"--json"}, files...)...)
-	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
-		t.Fatalf("ws-check: %v\n%s", err, out)
-	}
+	out, _ := oracle.Run(t, "ws-check", append([]string{"--json"}, files...)...)
 	var results []struct {
 		File     string          `json:"file"`
 		Findings []oracleFinding `json:"findings"`

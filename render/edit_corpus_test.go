@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/model"
 )
 
@@ -333,9 +334,7 @@ func checkOracles(t *testing.T, results []edited) {
 	if len(results) == 0 {
 		return
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: skipping the oracle checks (cfn-validate, ws-check)")
-	}
+	dir := oracle.Dir(t)
 	var files []string
 	seen := map[string]bool{}
 	for _, r := range results {
@@ -352,8 +351,8 @@ func checkOracles(t *testing.T, results []edited) {
 	}
 	// The two checkers run side by side, one Node process each.
 	designs := make(chan map[string]json.RawMessage, 1)
-	go func() { designs <- oracleDesigns(t, edited) }()
-	errs := validatorErrors(t, files)
+	go func() { designs <- oracleDesigns(t, dir, edited) }()
+	errs := validatorErrors(t, dir, files)
 	for _, r := range results {
 		for _, d := range errs[r.path] {
 			if !slices.Contains(errs[r.origPath], d) {
@@ -374,11 +373,11 @@ func checkOracles(t *testing.T, results []edited) {
 	}
 }
 
-// validatorErrors runs cfn-validate once over files and returns each file's
+// validatorErrors runs cfn-validate (in the oracle folder dir) once over files and returns each file's
 // ERROR and FATAL findings as "RULE: message".
-func validatorErrors(t *testing.T, files []string) map[string][]string {
+func validatorErrors(t *testing.T, dir string, files []string) map[string][]string {
 	t.Helper()
-	cmd := exec.Command("../../shared/oracle/cfn-validate", append([]string{"--json"}, files...)...)
+	cmd := exec.Command(filepath.Join(dir, "cfn-validate"), append([]string{"--json"}, files...)...)
 	out, err := cmd.Output()
 	if len(out) == 0 {
 		t.Fatalf("cfn-validate: %v", err)
@@ -405,11 +404,12 @@ func validatorErrors(t *testing.T, files []string) map[string][]string {
 	return res
 }
 
-// oracleDesigns runs ws-check --design once over files. It runs beside
+// oracleDesigns runs ws-check --design (in the oracle folder dir) once over
+// files. It runs beside
 // another check, so it reports failures with Errorf, never Fatalf.
-func oracleDesigns(t *testing.T, files []string) map[string]json.RawMessage {
+func oracleDesigns(t *testing.T, dir string, files []string) map[string]json.RawMessage {
 	t.Helper()
-	out, err := exec.Command("../../shared/oracle/ws-check", append([]string{"--design"}, files...)...).Output()
+	out, err := exec.Command(filepath.Join(dir, "ws-check"), append([]string{"--design"}, files...)...).Output()
 	if err != nil {
 		t.Errorf("ws-check --design: %v", err)
 		return nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/wsdesign/wsdesign/internal/designfile"
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 )
@@ -39,10 +39,6 @@ var goldenDesigns = []struct {
 	{design: "json-output.yaml", format: render.JSON},
 	{design: "arn-parameter.yaml"},
 }
-
-// oracle is the folder of the independent checks, ../shared/oracle from the
-// module root.
-var oracle = filepath.Join("..", "..", "shared", "oracle")
 
 // goldenName stores a golden under testdata/golden/ with a name that says
 // what it holds, instead of under the test's name.
@@ -116,38 +112,14 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// needOracle skips a test when the oracle cannot run here.
-func needOracle(t *testing.T) {
-	t.Helper()
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the oracle checks need %s, which is not installed (apt-get install nodejs npm); .ci/run installs it and runs them", tool)
-		}
-	}
-}
-
-func runOracle(t *testing.T, tool string, args ...string) []byte {
-	t.Helper()
-	cmd := exec.Command(filepath.Join(oracle, tool), args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s%s", tool, strings.Join(args, " "), err, out, stderr.Bytes())
-	}
-	return out
-}
-
 // TestGoldenOracle runs AWS's validator and the wiring checker over every
 // golden as stored, so a golden that was updated wrongly fails here too.
 func TestGoldenOracle(t *testing.T) {
-	needOracle(t)
 	var files []string
 	for _, g := range goldenDesigns {
 		files = append(files, goldenPath(g.design, g.format))
 	}
-	runOracle(t, "cfn-validate", files...)
-	runOracle(t, "ws-check", files...)
+	oracle.Clean(t, files...)
 }
 
 // wiring is what ws-check --design reads of an API, without logical IDs.
@@ -176,7 +148,8 @@ var cdkHash = regexp.MustCompile(`[0-9A-F]{8}$`)
 func readWiring(t *testing.T, template string, stripHash bool) wiring {
 	t.Helper()
 	var doc struct{ Apis []wiring }
-	if err := json.Unmarshal(runOracle(t, "ws-check", "--design", template), &doc); err != nil {
+	out, _ := oracle.Run(t, "ws-check", "--design", template)
+	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatal(err)
 	}
 	if len(doc.Apis) != 1 {
@@ -197,7 +170,6 @@ func readWiring(t *testing.T, template string, stripHash bool) wiring {
 // TestGoldenMatchesCDK holds the routes, modes, handlers and authorizer of
 // wsdesign's templates against the AWS CDK's for the same design files.
 func TestGoldenMatchesCDK(t *testing.T) {
-	needOracle(t)
 	if testing.Short() {
 		t.Skip("the CDK synthesis takes seconds per design")
 	}
@@ -208,7 +180,7 @@ func TestGoldenMatchesCDK(t *testing.T) {
 		t.Run(g.design, func(t *testing.T) {
 			t.Parallel()
 			ref := filepath.Join(t.TempDir(), "cdk.template.json")
-			runOracle(t, "cdk-reference", filepath.Join("testdata", "designs", g.design), ref)
+			oracle.Run(t, "cdk-reference", filepath.Join("testdata", "designs", g.design), ref)
 			got := readWiring(t, goldenPath(g.design, g.format), false)
 			want := readWiring(t, ref, true)
 			gj, _ := json.MarshalIndent(got, "", "  ")

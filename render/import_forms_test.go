@@ -1,7 +1,6 @@
 package render_test
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -12,11 +11,7 @@ import (
 
 func importFile(t *testing.T, path string) (*render.Template, []render.API) {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := render.Parse(path, src)
+	tpl, err := render.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,3 +53,21 @@ func BenchmarkKeystroke300Endpoints(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFirstFrame is the wizard's work from start to its first frame:
+// the model, the terminal size, the first view. Target: a few milliseconds.
+func BenchmarkFirstFrame(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		design model.Design
+	}{{"new", model.Design{}}, {"edit-300-endpoints", design300()}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m := New(Options{Design: c.design})
+				m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+				_ = m.View()
+			}
+		})
+	}
+}

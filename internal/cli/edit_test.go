@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/tui"
@@ -44,11 +44,7 @@ func runEdit(t *testing.T, file string, args ...string) (path, stdout, stderr st
 
 func importAPIs(t *testing.T, path string) []render.API {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := render.Parse(path, src)
+	tpl, err := render.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,14 +166,6 @@ func TestEditMalformedTemplate(t *testing.T) {
 // change at a time, and asks the independent checkers about each result:
 // an edited wsdesign template must stay as correct as a new one.
 func TestEditGeneratedTemplateStaysClean(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: skipping the oracle checks (cfn-validate, ws-check)")
-	}
-	// runNew changes the working folder; the oracle is found from here.
-	oracle, err := filepath.Abs("../../../shared/oracle")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	if _, stderr, code := runNew(t, dir, "--name", "Chat", "--endpoint", "$connect=OnConnect", "--endpoint", "send=Send,2-way"); code != ExitOK {
 		t.Fatalf("new: exit %d: %s", code, stderr)
@@ -207,12 +195,7 @@ func TestEditGeneratedTemplateStaysClean(t *testing.T) {
 		}
 		snapshots = append(snapshots, snap)
 	}
-	for _, tool := range []string{"ws-check", "cfn-validate"} {
-		out, err := exec.Command(filepath.Join(oracle, tool), snapshots...).CombinedOutput()
-		if err != nil {
-			t.Errorf("%s: %v\n%s", tool, err, out)
-		}
-	}
+	oracle.Clean(t, snapshots...)
 	d := importAPIs(t, path)[0].Design
 	if d.Name != "Chat room" || d.Stage != "v2" || d.RouteSelector != "type" || d.Authorizer != nil || len(d.Endpoints) != 3 {
 		t.Errorf("final design: %+v", d)

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -63,31 +63,19 @@ func corpusTemplates(t *testing.T) []string {
 // only raw AWS::ApiGatewayV2::Api resources, so SAM-native APIs are left
 // out of the comparison (the render tests check them against expected.json).
 func TestInspectJSONMatchesOracle(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: ../shared/oracle/ws-check cannot run")
-	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm is not installed: ../shared/oracle/ws-check cannot run")
-	}
 	files := corpusTemplates(t)
-	cmd := exec.Command("../../../shared/oracle/ws-check", append([]string{"--design"}, files...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ws-check --design: %v\n%s", err, stderr.String())
-	}
-	var oracle []struct {
+	out, _ := oracle.Run(t, "ws-check", append([]string{"--design"}, files...)...)
+	var read []struct {
 		File string            `json:"file"`
 		APIs []json.RawMessage `json:"apis"`
 	}
-	if err := json.Unmarshal(out, &oracle); err != nil {
+	if err := json.Unmarshal(out, &read); err != nil {
 		t.Fatalf("ws-check --design printed no JSON list: %v", err)
 	}
-	if len(oracle) != len(files) {
-		t.Fatalf("ws-check read %d files, want %d", len(oracle), len(files))
+	if len(read) != len(files) {
+		t.Fatalf("ws-check read %d files, want %d", len(read), len(files))
 	}
-	for _, o := range oracle {
+	for _, o := range read {
 		t.Run(filepath.Base(o.File), func(t *testing.T) {
 			got, code := runCLI(t, "inspect", "--json", o.File)
 			if code != 0 {
@@ -130,20 +118,8 @@ func TestInspectJSONMatchesOracle(t *testing.T) {
 // samAPIs lists the logical IDs of a file's SAM-native APIs.
 func samAPIs(t *testing.T, path string) map[string]bool {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := render.Parse(path, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	apis, err := render.Import(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]bool{}
-	for _, a := range apis {
+	for _, a := range importAPIs(t, path) {
 		if a.SAM {
 			out[a.Resource.ID] = true
 		}

@@ -3,11 +3,11 @@ package gen_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/wsdesign/wsdesign/internal/gen"
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -42,19 +42,9 @@ func TestTemplateSizeAndShape(t *testing.T) {
 // TestTemplatePassesOracles proves the benchmark input is a template that
 // deploys and works: AWS's validator and the wiring checker find nothing.
 func TestTemplatePassesOracles(t *testing.T) {
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed: ../shared/oracle cannot run", tool)
-		}
-	}
 	path := filepath.Join(t.TempDir(), "template.yaml")
 	if err := os.WriteFile(path, gen.Template(500), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, oracle := range []string{"cfn-validate", "ws-check"} {
-		out, err := exec.Command("../../../shared/oracle/"+oracle, path).CombinedOutput()
-		if err != nil {
-			t.Errorf("%s: %v\n%s", oracle, err, out)
-		}
-	}
+	oracle.Clean(t, path)
 }
