@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/tui"
@@ -128,16 +128,11 @@ func TestEditWizardGrantWritten(t *testing.T) {
 // original.
 func checkOracle(t *testing.T, original, edited string) {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not installed: skipping the oracle checks (cfn-validate, ws-check)")
-	}
-	const oracle = "../../../shared/oracle/"
-	if out, err := exec.Command(oracle+"cfn-validate", edited).CombinedOutput(); err != nil {
-		t.Errorf("cfn-validate: %v\n%s", err, out)
+	if out, code := oracle.Run(t, "cfn-validate", edited); code != 0 {
+		t.Errorf("cfn-validate finds problems:\n%s", out)
 	}
 	findings := func(path string) []string {
-		// ws-check exits 1 on any finding; the findings are compared.
-		out, _ := exec.Command(oracle+"ws-check", path).CombinedOutput()
+		out, _ := oracle.Run(t, "ws-check", path)
 		var lines []string
 		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			if rest, ok := strings.CutPrefix(l, path+" "); ok {
