@@ -28,6 +28,10 @@ type Change struct {
 	// cannot (a function whose role is not in the template).
 	Needs   []FunctionNeed
 	Granted bool
+	// Lacking are the needs of existing functions newly linked to the API
+	// that the template does not meet before the edit, Grant or not: what
+	// the user is asked to consent to.
+	Lacking []FunctionNeed
 	// Notes say what the user should know about the edited template.
 	Notes []string
 }
@@ -81,6 +85,7 @@ func (e *Edit) AddAPI(d model.Design, opt EditOptions) (Change, error) {
 			ch.Needs = append(ch.Needs, n)
 		}
 	}
+	ch.Lacking = ch.Needs
 	if opt.Grant {
 		if ch.Needs, err = e.grant(frag.Needs); err != nil {
 			return Change{}, err
@@ -489,6 +494,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		ch.Notes = append(ch.Notes, fmt.Sprintf("%s goes live through an AWS::ApiGatewayV2::Deployment, which CloudFormation does not deploy again when routes change: "+
 			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
 	}
+	ch.Lacking = ch.Needs
 	// A stage that is not a literal name (a parameter) has no place in the
 	// statement and the URL wsdesign writes; the user adds them.
 	if opt.Grant && !standIn[model.FieldStage] {

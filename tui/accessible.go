@@ -23,7 +23,7 @@ type asker struct {
 	theme huh.Theme
 }
 
-func runAccessible(opts Options, in io.Reader, out io.Writer) (model.Design, error) {
+func runAccessible(opts Options, in io.Reader, out io.Writer) (Answers, error) {
 	m := New(opts)
 	a := &asker{
 		m:     m,
@@ -32,7 +32,7 @@ func runAccessible(opts Options, in io.Reader, out io.Writer) (model.Design, err
 		theme: m.styles.HuhTheme(),
 	}
 	if err := a.run(); err != nil {
-		return model.Design{}, err
+		return Answers{}, err
 	}
 	m.confirmed = true
 	return m.Result()
@@ -126,7 +126,7 @@ func (a *asker) endpoints() error {
 
 func (a *asker) authorizer() error {
 	d := &a.m.design
-	yes, err := a.confirm("Add a Lambda authorizer, run when a client connects?")
+	yes, err := a.confirm("Add a Lambda authorizer, run when a client connects?", false)
 	if err != nil || !yes {
 		return err
 	}
@@ -175,9 +175,18 @@ func (a *asker) review() error {
 		a.say(fmt.Sprintf("%s: %s: %s", p.Severity, p.Field, p.Message))
 	}
 	if m.opts.Preview != nil {
-		d := clone(m.design)
-		d.Normalize()
-		p := m.opts.Preview(d)
+		p := m.opts.Preview(m.answers())
+		if len(p.CannotPost) > 0 {
+			a.say(cannotPost(p.CannotPost))
+			grant, err := a.confirm("Give them "+p.Lacks+"?", m.grant)
+			if err != nil {
+				return err
+			}
+			if grant != m.grant {
+				m.grant = grant
+				p = m.opts.Preview(m.answers())
+			}
+		}
 		if p.Err != nil {
 			return p.Err
 		}
@@ -192,7 +201,7 @@ func (a *asker) review() error {
 		a.say("The design has errors; nothing written.")
 		return ErrCancelled
 	}
-	yes, err := a.confirm("Write the template?")
+	yes, err := a.confirm("Write the template?", false)
 	if err == nil && !yes {
 		err = ErrCancelled
 	}
@@ -279,8 +288,9 @@ func (a *asker) choose(title string, labels []string, def int) (int, error) {
 	return v, nil
 }
 
-func (a *asker) confirm(title string) (bool, error) {
-	var v bool
+// confirm asks a yes/no question; an empty answer keeps def.
+func (a *asker) confirm(title string, def bool) (bool, error) {
+	v := def
 	f := huh.NewConfirm().Title(title).Value(&v)
 	return v, a.ask(f)
 }

@@ -43,6 +43,12 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 
 func finalDesign(t *testing.T, tm *teatest.TestModel) (model.Design, error) {
 	t.Helper()
+	a, err := finalAnswers(t, tm)
+	return a.Design, err
+}
+
+func finalAnswers(t *testing.T, tm *teatest.TestModel) (Answers, error) {
+	t.Helper()
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	return m.Result()
 }
@@ -72,9 +78,9 @@ func chatDesign() model.Design {
 
 func TestFlowChatAPI(t *testing.T) {
 	previews := 0
-	tm := startWizard(t, Options{Preview: func(d model.Design) Preview {
+	tm := startWizard(t, Options{Preview: func(a Answers) Preview {
 		previews++
-		return fakePreview(d)
+		return fakePreview(a)
 	}})
 	for _, g := range chatAPI {
 		send(tm, g...)
@@ -120,7 +126,7 @@ func describeDesign(d model.Design) string {
 
 func TestFlowCancelMidway(t *testing.T) {
 	previews := 0
-	tm := startWizard(t, Options{Preview: func(model.Design) Preview { previews++; return Preview{} }})
+	tm := startWizard(t, Options{Preview: func(Answers) Preview { previews++; return Preview{} }})
 	send(tm, chatAPI[0]...)
 	send(tm, "c", "enter")
 	waitFor(t, tm, "Logical ID ConnectFunction")
@@ -255,7 +261,7 @@ func TestAccessible(t *testing.T) {
 	if err != nil {
 		t.Fatalf("accessible wizard: %v\n%s", err, out.String())
 	}
-	assertDesign(t, got, chatDesign())
+	assertDesign(t, got.Design, chatDesign())
 	text := out.String()
 	for _, want := range []string{
 		"Logical ID: WebSocketApi (fallback: name has non-alphanumeric characters",

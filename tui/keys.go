@@ -32,6 +32,7 @@ type keyMap struct {
 	// Review.
 	Scroll key.Binding // handled by the preview's viewport; here for the help line
 	Write  key.Binding
+	Grant  key.Binding
 
 	// Quit confirmation.
 	Yes key.Binding
@@ -63,6 +64,7 @@ func newKeyMap() keyMap {
 
 		Scroll: key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
 		Write:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+		Grant:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "toggle grant")),
 
 		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "quit without writing")),
 	}

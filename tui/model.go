@@ -71,6 +71,10 @@ type Model struct {
 	// planned is the design plan and problems were computed for.
 	planned model.Design
 
+	// grant is the answer to the Review screen's offer to give existing
+	// functions what they lack to post to clients.
+	grant bool
+
 	askQuit   bool
 	confirmed bool
 	cancelled bool
@@ -94,6 +98,7 @@ func New(opts Options) *Model {
 		opts:    opts,
 		design:  d,
 		initial: clone(d),
+		grant:   opts.Grant,
 		styles:  NewStyles(true),
 		keys:    newKeyMap(),
 		help:    help.New(),
@@ -120,14 +125,20 @@ func clone(d model.Design) model.Design {
 	return d
 }
 
-// Result is the confirmed design, or ErrCancelled.
-func (m *Model) Result() (model.Design, error) {
+// Result is the confirmed answers, or ErrCancelled.
+func (m *Model) Result() (Answers, error) {
 	if !m.confirmed {
-		return model.Design{}, ErrCancelled
+		return Answers{}, ErrCancelled
 	}
+	return m.answers(), nil
+}
+
+// answers are the design as it will be written and the grant, for the
+// Preview and the result.
+func (m *Model) answers() Answers {
 	d := clone(m.design)
 	d.Normalize()
-	return d, nil
+	return Answers{Design: d, Grant: m.grant}
 }
 
 // Init asks the terminal for its background colour, to pick light or dark
@@ -396,6 +407,9 @@ func (m *Model) helpKeys() []key.Binding {
 	case screenEndpoints:
 		return []key.Binding{k.Continue, k.Add, k.QuickAdd, k.Edit, k.Delete, k.MoveUp, back, k.Quit}
 	case screenReview:
+		if m.review.offersGrant() {
+			return []key.Binding{k.Scroll, k.Grant, k.Write, back, k.Quit}
+		}
 		return []key.Binding{k.Scroll, k.Write, back, k.Quit}
 	}
 	var fields []*field

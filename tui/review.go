@@ -36,9 +36,14 @@ func (r *reviewScreen) open(m *Model) tea.Cmd {
 		r.preview = &Preview{}
 		return nil
 	}
-	gen, d, render := r.gen, clone(m.design), m.opts.Preview
-	d.Normalize()
-	return func() tea.Msg { return previewMsg{gen: gen, preview: render(d)} }
+	gen, a, render := r.gen, m.answers(), m.opts.Preview
+	return func() tea.Msg { return previewMsg{gen: gen, preview: render(a)} }
+}
+
+// offersGrant reports whether the preview shows functions already in the
+// template that cannot post to clients yet, which the grant toggle is for.
+func (r *reviewScreen) offersGrant() bool {
+	return r.preview != nil && len(r.preview.CannotPost) > 0
 }
 
 func (r *reviewScreen) receive(msg previewMsg, m *Model) {
@@ -74,6 +79,11 @@ func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.confirmed = true
 		return tea.Quit
+	case key.Matches(msg, m.keys.Grant) && r.offersGrant():
+		// The preview is computed again, so that the diff shows exactly
+		// what the grant adds.
+		m.grant = !m.grant
+		return r.open(m)
 	}
 	var cmd tea.Cmd
 	r.viewport, cmd = r.viewport.Update(msg)
@@ -119,6 +129,9 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 		// Handler stubs make the list long: it wraps within the form.
 		b.WriteString(lipgloss.NewStyle().Width(width).Render(s.Label.Render("Files to write: ")+strings.Join(r.preview.Files, ", ")) + "\n")
 	}
+	if r.offersGrant() {
+		b.WriteString(r.renderGrant(m, width))
+	}
 	if r.note != "" {
 		b.WriteString(s.Warning.Width(width).Render(r.note) + "\n")
 	}
@@ -132,4 +145,21 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	r.viewport.SetHeight(max(3, height-lipgloss.Height(b.String())))
 	b.WriteString(r.viewport.View())
 	return b.String()
+}
+
+// renderGrant names the functions that cannot post to clients yet and shows
+// whether they are given what they lack.
+func (r *reviewScreen) renderGrant(m *Model, width int) string {
+	s := m.styles
+	mark := "[ ]"
+	if m.grant {
+		mark = "[x]"
+	}
+	return s.Warning.Width(width).Render(cannotPost(r.preview.CannotPost)) + "\n" +
+		s.Value.Width(width).Render(mark+" give them "+r.preview.Lacks+" "+s.Hint.Render("(g)")) + "\n"
+}
+
+// cannotPost says which functions cannot post to clients yet.
+func cannotPost(ids []string) string {
+	return strings.Join(ids, ", ") + " cannot post to clients yet."
 }

@@ -37,6 +37,13 @@ type Preview struct {
 	// Files are the paths that will be written: the template and the code
 	// stubs of new functions.
 	Files []string
+	// CannotPost names the functions already in the template that the
+	// design links to the API and that cannot post to clients yet; Lacks
+	// says what they lack, such as "execute-api:ManageConnections and
+	// CALLBACK_URL". The Review screen offers to give it to them
+	// (Answers.Grant).
+	CannotPost []string
+	Lacks      string
 	// Err says why the design could not be rendered.
 	Err error
 }
@@ -47,6 +54,16 @@ type Finding struct {
 	Severity string
 	// Text is the finding as check prints it, with its position and rule.
 	Text string
+}
+
+// Answers are what the wizard returns, and what it asks the Preview for:
+// the design, and the choices about the template that the design does not
+// hold.
+type Answers struct {
+	Design model.Design
+	// Grant consents to giving the functions of Preview.CannotPost what they
+	// lack.
+	Grant bool
 }
 
 // Options configure the wizard. Everything it knows of the target template
@@ -60,18 +77,21 @@ type Options struct {
 	// IDs is what the logical-ID plan needs of the template: the IDs already
 	// taken, and those of the API's existing resources when editing.
 	IDs model.PlanOptions
-	// Preview renders a design for the Review screen. It may be slow: it runs
-	// in a command, once each time the Review screen is shown. Nil shows no
-	// preview.
-	Preview func(model.Design) Preview
+	// Grant is the starting answer to the offer to give existing functions
+	// what they lack to post to clients (--grant).
+	Grant bool
+	// Preview renders the answers for the Review screen. It may be slow: it
+	// runs in a command, each time the Review screen is shown and each time
+	// the grant is toggled there. Nil shows no preview.
+	Preview func(Answers) Preview
 	// Accessible asks the same questions as plain line prompts.
 	Accessible bool
 }
 
 // Run runs the wizard, reading keys from in and drawing on out (the
-// terminal's stderr), and returns the confirmed design. It returns
+// terminal's stderr), and returns the confirmed answers. It returns
 // ErrCancelled when the user cancels.
-func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (model.Design, error) {
+func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Answers, error) {
 	if opts.Accessible {
 		return runAccessible(opts, in, out)
 	}
@@ -79,10 +99,10 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (model.
 	// and TERM are honoured.
 	final, err := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out)).Run()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
-		return model.Design{}, ErrCancelled
+		return Answers{}, ErrCancelled
 	}
 	if err != nil {
-		return model.Design{}, fmt.Errorf("wizard: %w", err)
+		return Answers{}, fmt.Errorf("wizard: %w", err)
 	}
 	return final.(*Model).Result()
 }

@@ -38,8 +38,8 @@ func keys(groups ...[]string) []string {
 
 // fakePreview stands for the renderer: a short template that names what the
 // design holds, so that the Review screen has something to scroll.
-func fakePreview(d model.Design) Preview {
-	p := model.PlanIDs(d, model.PlanOptions{})
+func fakePreview(a Answers) Preview {
+	p := model.PlanIDs(a.Design, model.PlanOptions{})
 	var b strings.Builder
 	b.WriteString("Resources:\n")
 	types := map[string]string{}
@@ -88,6 +88,12 @@ func TestViews(t *testing.T) {
 		{name: "review", keys: keys(keys(chatAPI...), authorizer[:len(authorizer)-1]), setup: func(m *Model) {
 			m.opts.Preview = fakePreview
 			settle(m, m.show(screenReview))
+		}},
+		{name: "review_grant", setup: func(m *Model) {
+			*m = *New(Options{Design: linkedDesign(), Preview: grantPreview})
+			settle(m, m.show(screenReview))
+			_, cmd := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+			settle(m, cmd)
 		}},
 		{name: "quit_confirm", keys: []string{"Chat", "ctrl+c"}},
 	}

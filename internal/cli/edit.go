@@ -138,10 +138,13 @@ func (o *editOptions) interactive(cmd *cobra.Command, te templateEdit, apis []re
 			te.api = &apis[i]
 		}
 	}
-	d, err := o.wizard.run(cmd, te.wizard())
+	a, err := o.wizard.run(cmd, te.wizard())
 	if err != nil {
 		return err
 	}
+	// The consent given on the Review screen is that of --grant.
+	te.opt.Grant = a.Grant
+	d := a.Design
 	out, ch, err := te.apply(d)
 	if err != nil {
 		return err
@@ -207,7 +210,7 @@ func (te templateEdit) apply(d model.Design) ([]byte, render.Change, error) {
 // IDs it holds (those of the edited API are its own), and a Review that
 // shows the diff against the file.
 func (te templateEdit) wizard() tui.Options {
-	opts := tui.Options{IDs: model.PlanOptions{Taken: te.t.Taken(), FunctionRoles: te.opt.Flavor == render.CFN}}
+	opts := tui.Options{IDs: model.PlanOptions{Taken: te.t.Taken(), FunctionRoles: te.opt.Flavor == render.CFN}, Grant: te.opt.Grant}
 	for _, f := range render.Functions(te.t) {
 		opts.Functions = append(opts.Functions, tui.Function{ID: f.ID, Type: f.Type})
 	}
@@ -216,13 +219,20 @@ func (te templateEdit) wizard() tui.Options {
 		opts.IDs.Taken = othersTaken(te.t, *te.api)
 		opts.IDs.Pinned = &te.api.Pinned
 	}
-	opts.Preview = func(d model.Design) tui.Preview {
-		out, ch, err := te.apply(d)
+	opts.Preview = func(a tui.Answers) tui.Preview {
+		// Each preview has its own copy of the options: previews run in
+		// commands, possibly side by side.
+		te := te
+		te.opt.Grant = a.Grant
+		out, ch, err := te.apply(a.Design)
 		if err != nil {
 			return tui.Preview{Err: err}
 		}
-		p := review(te.t.Path, te.t.Path, out, ch.Fragment.Plan, te.opt.Flavor, te.stubs, d)
+		p := review(te.t.Path, te.t.Path, out, ch.Fragment.Plan, te.opt.Flavor, te.stubs, a.Design)
 		p.Diff = render.Diff(te.t.Path, te.t.Src, out)
+		if len(ch.Lacking) > 0 {
+			p.CannotPost, p.Lacks = lacking(ch.Lacking)
+		}
 		return p
 	}
 	return opts
@@ -412,11 +422,8 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 	}
 	fmt.Fprint(o.diff, diff)
 	if len(ch.Needs) > 0 {
-		var ids []string
-		for _, n := range ch.Needs {
-			ids = append(ids, n.FunctionID)
-		}
-		what := fmt.Sprintf("%s cannot post to clients until given execute-api:ManageConnections and %s", strings.Join(ids, ", "), ch.Needs[0].EnvName)
+		ids, lacks := lacking(ch.Needs)
+		what := fmt.Sprintf("%s cannot post to clients until given %s", strings.Join(ids, ", "), lacks)
 		if ch.Granted {
 			fmt.Fprintf(stderr, "note: %s; their roles are not in the template, so add them yourself.\n", what)
 		} else {
@@ -443,6 +450,15 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 	}
 	fmt.Fprintf(stderr, "Wrote %s.\n", t.Path)
 	return true, nil
+}
+
+// lacking names the functions of needs and what they lack to post to
+// clients.
+func lacking(needs []render.FunctionNeed) (ids []string, lacks string) {
+	for _, n := range needs {
+		ids = append(ids, n.FunctionID)
+	}
+	return ids, "execute-api:ManageConnections and " + needs[0].EnvName
 }
 
 // confirm asks a yes/no question at the terminal.

@@ -12,6 +12,7 @@ import (
 	"github.com/wsdesign/wsdesign/internal/oracle"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/tui"
 )
 
 const corpus = "../../../shared/corpus/realworld/"
@@ -224,17 +225,17 @@ func TestEditWizardReview(t *testing.T) {
 	if opts.IDs.Taken("ConnectRoute") || !opts.IDs.Taken("ConnectionsTable") {
 		t.Error("the API's own IDs must not count as taken, the others must")
 	}
-	if p := opts.Preview(opts.Design); p.Err != nil || p.Diff != "" || p.YAML != string(src) {
+	if p := opts.Preview(tui.Answers{Design: opts.Design}); p.Err != nil || p.Diff != "" || p.YAML != string(src) {
 		t.Errorf("unchanged design: err %v, diff %q", p.Err, p.Diff)
 	}
 	d := opts.Design
 	d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "typing", Handler: model.Existing("SendMessageFunction")})
-	p := opts.Preview(d)
+	p := opts.Preview(tui.Answers{Design: d})
 	if p.Err != nil || !strings.Contains(p.Diff, "+      RouteKey: typing") || p.Types["SimpleChatWebSocketTypingRoute"] != render.TypeRoute {
 		t.Errorf("added endpoint: err %v, types %v, diff:\n%s", p.Err, p.Types, p.Diff)
 	}
 	d.Stage = "$default"
-	if p := opts.Preview(d); p.Err == nil {
+	if p := opts.Preview(tui.Answers{Design: d}); p.Err == nil {
 		t.Error("an invalid stage gave no error")
 	}
 }

@@ -115,9 +115,12 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 			opts = o.addition(existing, flavor).wizard()
 			opts.Design = d
 		}
-		if d, err = o.wizard.run(cmd, opts); err != nil {
+		a, err := o.wizard.run(cmd, opts)
+		if err != nil {
 			return err
 		}
+		// The consent given on the Review screen is that of --grant.
+		d, o.grant = a.Design, a.Grant
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
@@ -263,7 +266,8 @@ func (o *newOptions) locator(changed func(string) bool, file *designfile.File) f
 
 // wizardOptions show the wizard the template new would write.
 func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path string) tui.Options {
-	return tui.Options{Design: d, Preview: func(d model.Design) tui.Preview {
+	return tui.Options{Design: d, Preview: func(a tui.Answers) tui.Preview {
+		d := a.Design
 		frag, out, err := o.encode(d, flavor, path)
 		if err != nil {
 			return tui.Preview{Err: err}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/tui"
 )
 
@@ -35,13 +34,13 @@ func isTerminal(v any) bool {
 }
 
 // run runs the wizard on the command's standard input and standard error
-// and returns the confirmed design; cancelling exits 130 with nothing
+// and returns the confirmed answers; cancelling exits 130 with nothing
 // written.
-func (w *wizardOptions) run(cmd *cobra.Command, opts tui.Options) (model.Design, error) {
+func (w *wizardOptions) run(cmd *cobra.Command, opts tui.Options) (tui.Answers, error) {
 	opts.Accessible = w.accessible || os.Getenv("TERM") == "dumb"
-	d, err := tui.Run(cmd.Context(), opts, cmd.InOrStdin(), cmd.ErrOrStderr())
+	a, err := tui.Run(cmd.Context(), opts, cmd.InOrStdin(), cmd.ErrOrStderr())
 	if errors.Is(err, tui.ErrCancelled) {
-		return d, errCancelled
+		return a, errCancelled
 	}
-	return d, err
+	return a, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
+	"github.com/wsdesign/wsdesign/tui"
 )
 
 // Without a terminal the wizard never starts, even when asked for in its
@@ -43,7 +44,7 @@ func TestWizardPreviewListsFiles(t *testing.T) {
 	d.Normalize()
 	tpl := filepath.Join(dir, "template.yaml")
 	var o newOptions
-	p := o.wizardOptions(d, render.SAM, tpl).Preview(d)
+	p := o.wizardOptions(d, render.SAM, tpl).Preview(tui.Answers{Design: d})
 	if p.Err != nil {
 		t.Fatal(p.Err)
 	}
@@ -57,11 +58,11 @@ func TestWizardPreviewListsFiles(t *testing.T) {
 		t.Errorf("files:\n got %q\nwant %q", p.Files, want)
 	}
 	o.noStubs = true
-	if p := o.wizardOptions(d, render.SAM, tpl).Preview(d); !slices.Equal(p.Files, []string{tpl}) {
+	if p := o.wizardOptions(d, render.SAM, tpl).Preview(tui.Answers{Design: d}); !slices.Equal(p.Files, []string{tpl}) {
 		t.Errorf("with --no-stubs: %q", p.Files)
 	}
 	o.noStubs = false
-	if p := o.wizardOptions(d, render.CFN, tpl).Preview(d); !slices.Equal(p.Files, []string{tpl}) {
+	if p := o.wizardOptions(d, render.CFN, tpl).Preview(tui.Answers{Design: d}); !slices.Equal(p.Files, []string{tpl}) {
 		t.Errorf("plain CloudFormation (inline code): %q", p.Files)
 	}
 }
