@@ -394,7 +394,8 @@ func (m *Model) footer() string {
 		return m.styles.Warning.Width(m.width).Render("Quit without writing? Your answers will be lost. y: quit · any other key: stay")
 	}
 	m.help.SetWidth(m.width)
-	return m.help.ShortHelpView(m.helpKeys())
+	// The help model lets an item overflow when not even its ellipsis fits.
+	return ansi.Truncate(m.help.ShortHelpView(m.helpKeys()), m.width, "…")
 }
 
 func (m *Model) helpKeys() []key.Binding {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -126,8 +127,7 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 		return b.String()
 	}
 	if len(r.preview.Files) > 0 {
-		// Handler stubs make the list long: it wraps within the form.
-		b.WriteString(lipgloss.NewStyle().Width(width).Render(s.Label.Render("Files to write: ")+strings.Join(r.preview.Files, ", ")) + "\n")
+		b.WriteString(wrapList(s.Label.Render("Files to write:"), r.preview.Files, width) + "\n")
 	}
 	if r.offersGrant() {
 		b.WriteString(r.renderGrant(m, width))
@@ -162,4 +162,29 @@ func (r *reviewScreen) renderGrant(m *Model, width int) string {
 // cannotPost says which functions cannot post to clients yet.
 func cannotPost(ids []string) string {
 	return strings.Join(ids, ", ") + " cannot post to clients yet."
+}
+
+// wrapList writes label and items separated by commas in lines of at most
+// width columns, breaking only between items: handler stubs make the list of
+// files long, and a path cut at a hyphen reads as two.
+func wrapList(label string, items []string, width int) string {
+	var b strings.Builder
+	b.WriteString(label)
+	col := ansi.StringWidth(label)
+	for i, item := range items {
+		if i < len(items)-1 {
+			item += ","
+		}
+		if w := ansi.StringWidth(item); col+1+w > width && col > 0 {
+			b.WriteString("\n")
+			col = 0
+		} else {
+			b.WriteString(" ")
+			col++
+		}
+		item = ansi.Truncate(item, width, "…")
+		b.WriteString(item)
+		col += ansi.StringWidth(item)
+	}
+	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/wsdesign/wsdesign/model"
@@ -47,7 +48,13 @@ func fakePreview(a Answers) Preview {
 		types[id.Value] = fakeTypes[id.Role]
 		fmt.Fprintf(&b, "  %s:\n    Type: %s\n", id.Value, types[id.Value])
 	}
-	return Preview{YAML: b.String(), Types: types, Files: []string{"template.yaml"},
+	// The command lists the template and the handler stubs of new functions.
+	files := []string{"template.yaml"}
+	for _, f := range p.Functions {
+		code := f.Function.CodeURI
+		files = append(files, code+"index.mjs", code+"package.json")
+	}
+	return Preview{YAML: b.String(), Types: types, Files: files,
 		Findings: []Finding{{Severity: "info", Text: "template.yaml:5:3: info WSD021 [ChatApi] API ChatApi has no $default route"}}}
 }
 
@@ -105,7 +112,13 @@ func TestViews(t *testing.T) {
 				if sc.setup != nil {
 					sc.setup(m)
 				}
-				golden.RequireEqual(t, sized(m, size[0], size[1]))
+				view := sized(m, size[0], size[1])
+				for i, line := range strings.Split(view, "\n") {
+					if w := ansi.StringWidth(line); w > size[0] {
+						t.Errorf("line %d is %d columns wide, wider than the terminal: %q", i+1, w, line)
+					}
+				}
+				golden.RequireEqual(t, view)
 			})
 		}
 	}
