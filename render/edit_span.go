@@ -104,24 +104,8 @@ func (s *source) blockEntry(k, v *yaml.Node) blockLines {
 	col := k.Column - 1
 	// An indentless sequence puts its dashes at the key's column.
 	indentless := v != nil && v.Kind == yaml.SequenceNode && v.Style&yaml.FlowStyle == 0 && v.Column == k.Column
-	b := blockLines{head: k.Line, key: k.Line, last: k.Line}
-	for l := k.Line + 1; l <= s.lineCount(); l++ {
-		kind, ind := s.classify(l)
-		if kind == blankLine {
-			continue
-		}
-		if kind == commentLine {
-			if ind > col {
-				b.last = l
-			}
-			continue
-		}
-		if ind > col || ind == col && indentless && isDash(s.text(l)[ind:]) {
-			b.last = l
-			continue
-		}
-		break
-	}
+	b := blockLines{head: k.Line, key: k.Line}
+	b.last = s.lastLine(k.Line, col, func(rest []byte) bool { return indentless && isDash(rest) })
 	if !s.firstOnLine(k) {
 		return b
 	}
@@ -143,25 +127,34 @@ func (s *source) blockItem(item *yaml.Node) (blockLines, int) {
 	if dash < 0 {
 		dash = max(item.Column-3, 0)
 	}
-	b := blockLines{head: item.Line, key: item.Line, last: item.Line}
-	for l := item.Line + 1; l <= s.lineCount(); l++ {
+	b := blockLines{head: item.Line, key: item.Line}
+	b.last = s.lastLine(item.Line, dash, func([]byte) bool { return false })
+	return b, dash
+}
+
+// lastLine is the last line of a block that starts on line first: the lines
+// after it indented deeper than col (comments included, blank lines
+// skipped), and those at col for which atCol, given the line from col on,
+// reports true.
+func (s *source) lastLine(first, col int, atCol func(rest []byte) bool) int {
+	last := first
+	for l := first + 1; l <= s.lineCount(); l++ {
 		kind, ind := s.classify(l)
-		if kind == blankLine {
+		switch {
+		case kind == blankLine:
 			continue
-		}
-		if kind == commentLine {
-			if ind > dash {
-				b.last = l
+		case kind == commentLine:
+			if ind > col {
+				last = l
 			}
 			continue
-		}
-		if ind > dash {
-			b.last = l
+		case ind > col || ind == col && atCol(s.text(l)[ind:]):
+			last = l
 			continue
 		}
 		break
 	}
-	return b, dash
+	return last
 }
 
 func isDash(t []byte) bool {
