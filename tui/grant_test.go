@@ -80,6 +80,26 @@ func TestGrantPreset(t *testing.T) {
 	must(t, len(asked) == 2 && asked[0] && !asked[1], "the Preview was asked for grants %v, want [true false]", asked)
 }
 
+// TestGrantKeepsPreviewWhileUpdating: after g the previous preview stays on
+// screen, marked as updating, and enter does not write until the preview of
+// the new answers has arrived.
+func TestGrantKeepsPreviewWhileUpdating(t *testing.T) {
+	m := New(Options{Design: linkedDesign(), Preview: grantPreview})
+	settle(m, m.show(screenReview))
+	_, pending := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	view := sized(m, 120, 40)
+	must(t, strings.Contains(view, "updating…") && strings.Contains(view, "give them"), "while updating:\n%s", view)
+	must(t, !strings.Contains(view, "Rendering the template"), "the preview was blanked while updating:\n%s", view)
+	press(m, "enter")
+	_, err := m.Result()
+	must(t, err != nil, "enter wrote before the new preview arrived")
+	settle(m, pending)
+	must(t, !strings.Contains(sized(m, 120, 40), "updating…"), "still marked as updating after the preview arrived")
+	press(m, "enter")
+	got, err := m.Result()
+	must(t, err == nil && got.Grant, "result %+v, %v; want the grant", got.Grant, err)
+}
+
 // TestGrantKeyOnlyWhenOffered: without functions that cannot post, g does
 // nothing and the help line does not show it.
 func TestGrantKeyOnlyWhenOffered(t *testing.T) {

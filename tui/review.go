@@ -17,7 +17,8 @@ import (
 type reviewScreen struct {
 	viewport viewport.Model
 	preview  *Preview // nil while the preview is computed
-	gen      int      // which opening of the screen a preview belongs to
+	gen      int      // which request a preview answers
+	stale    bool     // the preview shown answers an earlier request
 	note     string
 }
 
@@ -29,7 +30,6 @@ type previewMsg struct {
 
 // open starts computing the preview of the current design.
 func (r *reviewScreen) open(m *Model) tea.Cmd {
-	r.gen++
 	r.preview = nil
 	r.note = ""
 	r.viewport = viewport.New()
@@ -37,6 +37,14 @@ func (r *reviewScreen) open(m *Model) tea.Cmd {
 		r.preview = &Preview{}
 		return nil
 	}
+	return r.compute(m)
+}
+
+// compute asks for the preview of the current answers. The preview on
+// screen, if any, stays there, marked stale, until the new one arrives.
+func (r *reviewScreen) compute(m *Model) tea.Cmd {
+	r.gen++
+	r.stale = r.preview != nil
 	gen, a, render := r.gen, m.answers(), m.opts.Preview
 	return func() tea.Msg { return previewMsg{gen: gen, preview: render(a)} }
 }
@@ -52,7 +60,7 @@ func (r *reviewScreen) receive(msg previewMsg, m *Model) {
 		return // a preview of a design that has changed since
 	}
 	p := msg.preview
-	r.preview = &p
+	r.preview, r.stale = &p, false
 	content := p.YAML
 	if p.Diff != "" {
 		content = p.Diff
@@ -70,7 +78,7 @@ func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
 			r.note = "Fix the errors first: " + errs[0].Message
 			return nil
 		}
-		if r.preview == nil {
+		if r.preview == nil || r.stale {
 			r.note = "The preview is still being computed."
 			return nil
 		}
@@ -84,7 +92,7 @@ func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
 		// The preview is computed again, so that the diff shows exactly
 		// what the grant adds.
 		m.grant = !m.grant
-		return r.open(m)
+		return r.compute(m)
 	}
 	var cmd tea.Cmd
 	r.viewport, cmd = r.viewport.Update(msg)
@@ -139,7 +147,11 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	if r.preview.Diff != "" {
 		what = "Changes"
 	}
-	b.WriteString(s.Label.Render(fmt.Sprintf("%s (%d%%)", what, int(r.viewport.ScrollPercent()*100))) + "\n")
+	b.WriteString(s.Label.Render(fmt.Sprintf("%s (%d%%)", what, int(r.viewport.ScrollPercent()*100))))
+	if r.stale {
+		b.WriteString(s.Hint.Render(" updating…"))
+	}
+	b.WriteString("\n")
 	// The preview takes the rest of the height.
 	r.viewport.SetWidth(width)
 	r.viewport.SetHeight(max(3, height-lipgloss.Height(b.String())))
