@@ -22,11 +22,11 @@ func importFile(t *testing.T, path string) (*render.Template, []render.API) {
 	return tpl, apis
 }
 
-// TestImportForms checks, on testdata/import/forms.yaml, what the
+// TestImportForms checks, on testdata/import/broken-wiring-forms.yaml, what the
 // comparison with ws-check cannot see: links through aliases and versions,
 // permissions, pinned IDs, foreign routes and the API's resources.
 func TestImportForms(t *testing.T) {
-	tpl, apis := importFile(t, filepath.Join("testdata", "import", "forms.yaml"))
+	tpl, apis := importFile(t, filepath.Join("testdata", "import", "broken-wiring-forms.yaml"))
 	if len(apis) != 2 || apis[0].Resource.ID != "Chat" || apis[1].Resource.ID != "Headers" {
 		t.Fatalf("APIs %v, want Chat and Headers (the HTTP API left out)", apis)
 	}

@@ -197,7 +197,7 @@ func TestInspectTreeGolden(t *testing.T) {
 		filepath.Join(corpusDir, "05-sp-lambda-authorizer-cognito.yaml"),
 		filepath.Join(corpusDir, "09-sp-sns-mock.yaml"),
 		filepath.Join(corpusDir, "23-sam-serverless-websocketapi-globals-two-apis.yaml"),
-		"../../render/testdata/import/forms.yaml",
+		"../../render/testdata/import/broken-wiring-forms.yaml",
 	} {
 		t.Run(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)), func(t *testing.T) {
 			got, code := runCLI(t, "inspect", path)

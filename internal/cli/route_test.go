@@ -8,7 +8,7 @@ import (
 )
 
 func TestRoute(t *testing.T) {
-	const file = "testdata/route.yaml"
+	const file = "testdata/route-bad-selector.yaml"
 	tests := []struct {
 		name    string
 		args    []string
@@ -38,7 +38,7 @@ func TestRoute(t *testing.T) {
 		{"no match, no $default", []string{"--api", "GameApi", `{"message": {"type": "jump"}}`}, ExitOK, []string{
 			"endpoint  none", `= "jump"`, "there is no $default endpoint", "Forbidden"}, nil},
 		{"selector not on the body", []string{"--api", "HeaderApi", `{}`}, ExitUsage, []string{
-			"testdata/route.yaml:54:33: API HeaderApi selects routes with $request.header.x-action", "cannot be simulated"}, nil},
+			"testdata/route-bad-selector.yaml:55:33: API HeaderApi selects routes with $request.header.x-action", "cannot be simulated"}, nil},
 		{"several APIs", []string{`{}`}, ExitUsage, []string{"3 WebSocket APIs (ChatApi, GameApi, HeaderApi): choose one with --api"}, nil},
 		{"unknown API", []string{"--api", "Nope", `{}`}, ExitUsage, []string{"--api Nope: no such WebSocket API"}, nil},
 	}
@@ -77,7 +77,7 @@ func TestRouteReadsStdin(t *testing.T) {
 	stdin := os.Stdin
 	os.Stdin = f
 	defer func() { os.Stdin = stdin }()
-	out, code := runCLI(t, "route", "testdata/route.yaml", "-", "--api", "ChatApi")
+	out, code := runCLI(t, "route", "testdata/route-bad-selector.yaml", "-", "--api", "ChatApi")
 	if code != ExitOK || !strings.Contains(out, "endpoint  sendMessage\n") {
 		t.Errorf("exit %d, output:\n%s", code, out)
 	}
