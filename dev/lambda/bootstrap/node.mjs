@@ -1,0 +1,89 @@
+// Lambda Runtime API loop for Node.js, run by wsdesign dev.
+import path from "node:path";
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+const api = "http://" + process.env.AWS_LAMBDA_RUNTIME_API + "/2018-06-01/runtime";
+const root = process.env.LAMBDA_TASK_ROOT;
+const handlerName = process.env._HANDLER;
+const refuseCallback = process.env.WSDESIGN_REFUSE_CALLBACK === "1";
+
+function errorBody(e) {
+  if (!(e instanceof Error)) return { errorType: "Error", errorMessage: String(e), trace: [] };
+  return { errorType: e.name || "Error", errorMessage: e.message, trace: (e.stack || "").split("\n") };
+}
+
+async function post(url, body, errType) {
+  const headers = { "content-type": "application/json" };
+  if (errType) headers["Lambda-Runtime-Function-Error-Type"] = errType;
+  await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+async function load() {
+  const dot = handlerName.lastIndexOf(".");
+  const modName = handlerName.slice(0, dot), fn = handlerName.slice(dot + 1);
+  const base = path.resolve(root, modName);
+  let file = null;
+  for (const ext of [".js", ".mjs", ".cjs"]) if (fs.existsSync(base + ext)) { file = base + ext; break; }
+  if (!file) throw Object.assign(new Error("Cannot find module '" + modName + "'"), { name: "Runtime.ImportModuleError" });
+  let mod;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    const err = new Error(e.message);
+    err.name = e.code === "ERR_MODULE_NOT_FOUND" || e.code === "MODULE_NOT_FOUND" ? "Runtime.ImportModuleError" : (e.name || "Error");
+    err.stack = e.stack;
+    throw err;
+  }
+  let h = mod[fn];
+  if (h === undefined && mod.default) h = mod.default[fn];
+  if (typeof h !== "function") throw Object.assign(new Error(modName + "." + fn + " is undefined or not exported"), { name: "Runtime.HandlerNotFound" });
+  if (h.length >= 3 && refuseCallback) throw Object.assign(new Error("Callback-based function handlers are not supported in " + process.env.WSDESIGN_RUNTIME + ". Please use async handlers."), { name: "Runtime.CallbackHandlerDeprecated" });
+  return h;
+}
+
+function run(h, event, context) {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const cb = (err, result) => { if (done) return; done = true; err ? reject(err) : resolve(result); };
+    try {
+      const r = h.length >= 3 ? h(event, context, cb) : h(event, context);
+      if (r && typeof r.then === "function") r.then((v) => cb(null, v), (e) => cb(e));
+      else if (h.length < 3) cb(null, r);
+    } catch (e) { cb(e); }
+  });
+}
+
+let handler;
+try {
+  handler = await load();
+} catch (e) {
+  console.error(e.stack || String(e));
+  await post(api + "/init/error", errorBody(e), e.name);
+  process.exit(1);
+}
+
+for (;;) {
+  const res = await fetch(api + "/invocation/next");
+  const id = res.headers.get("lambda-runtime-aws-request-id");
+  const deadline = Number(res.headers.get("lambda-runtime-deadline-ms"));
+  const event = JSON.parse(await res.text());
+  const context = {
+    awsRequestId: id,
+    invokedFunctionArn: res.headers.get("lambda-runtime-invoked-function-arn"),
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: "$LATEST",
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: "/aws/lambda/" + process.env.AWS_LAMBDA_FUNCTION_NAME,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+  try {
+    const result = await run(handler, event, context);
+    await post(api + "/invocation/" + id + "/response", result === undefined ? null : result);
+  } catch (e) {
+    console.error(e && e.stack ? e.stack : String(e));
+    await post(api + "/invocation/" + id + "/error", errorBody(e), "Unhandled");
+  }
+}

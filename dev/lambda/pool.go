@@ -1,0 +1,461 @@
+package lambda
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed bootstrap/node.mjs bootstrap/python.py
+var bootstraps embed.FS
+
+// Function is one Lambda function as the template declares it.
+type Function struct {
+	Name           string
+	Runtime        string
+	Dir            string
+	Handler        string
+	Env            map[string]string
+	Timeout        time.Duration
+	InlineCode     string
+	MaxConcurrency int
+}
+
+// Options apply to every function of a pool.
+type Options struct {
+	Python         string // default python3 on PATH
+	Node           string // default node on PATH
+	MaxConcurrency int    // per function, default 10
+	Output         func(function, stream, line string)
+}
+
+// Supported reports whether the pool can run functions of runtime.
+func Supported(runtime string) bool {
+	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3")
+}
+
+// Unsupported lists the functions a pool cannot run, with the reason, so they can be listed at
+// start and answer as failing integrations.
+func Unsupported(fns []Function) map[string]string {
+	out := map[string]string{}
+	for _, f := range fns {
+		switch {
+		case !Supported(f.Runtime):
+			out[f.Name] = fmt.Sprintf("runtime %q is not emulated", f.Runtime)
+		case f.Dir == "" && f.InlineCode == "":
+			out[f.Name] = "no local code (code in S3?)"
+		}
+	}
+	return out
+}
+
+// FunctionError is a handler's error as the runtime reports it.
+type FunctionError struct {
+	Function     string
+	ErrorType    string   `json:"errorType"`
+	ErrorMessage string   `json:"errorMessage"`
+	Trace        []string `json:"trace,omitempty"`
+}
+
+func (e *FunctionError) Error() string {
+	return fmt.Sprintf("%s: %s: %s", e.Function, e.ErrorType, e.ErrorMessage)
+}
+
+// ErrTimeout is returned (wrapped) when an invocation outlives the function's timeout.
+var ErrTimeout = errors.New("task timed out")
+
+// Pool runs functions in warm processes.
+type Pool struct {
+	opt   Options
+	tmp   string
+	fns   map[string]*function
+	mu    sync.Mutex
+	close bool
+}
+
+type function struct {
+	Function
+	pool *Pool
+	slot chan struct{} // one token per process that may run
+	mu   sync.Mutex
+	idle []*process
+	all  map[*process]bool
+}
+
+// NewPool prepares the functions; processes start on first invocation.
+func NewPool(fns []Function, opt Options) (*Pool, error) {
+	if opt.MaxConcurrency <= 0 {
+		opt.MaxConcurrency = 10
+	}
+	if opt.Python == "" {
+		opt.Python = "python3"
+	}
+	if opt.Node == "" {
+		opt.Node = "node"
+	}
+	tmp, err := os.MkdirTemp("", "wsdesign-lambda-")
+	if err != nil {
+		return nil, fmt.Errorf("lambda: %w", err)
+	}
+	p := &Pool{opt: opt, tmp: tmp, fns: map[string]*function{}}
+	for _, name := range []string{"node.mjs", "python.py"} {
+		b, _ := bootstraps.ReadFile("bootstrap/" + name)
+		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o600); err != nil {
+			return nil, fmt.Errorf("lambda: %w", err)
+		}
+	}
+	for _, f := range fns {
+		if _, bad := Unsupported([]Function{f})[f.Name]; bad {
+			continue
+		}
+		if f.Timeout <= 0 {
+			f.Timeout = 3 * time.Second
+		}
+		if f.MaxConcurrency <= 0 {
+			f.MaxConcurrency = opt.MaxConcurrency
+		}
+		if f.InlineCode != "" {
+			dir := filepath.Join(tmp, "fn-"+f.Name)
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("lambda: %w", err)
+			}
+			file := "index.py"
+			if strings.HasPrefix(f.Runtime, "nodejs") {
+				file = "index.js"
+				if strings.Contains(f.InlineCode, "export ") {
+					file = "index.mjs"
+				}
+			}
+			if err := os.WriteFile(filepath.Join(dir, file), []byte(f.InlineCode), 0o600); err != nil {
+				return nil, fmt.Errorf("lambda: %w", err)
+			}
+			f.Dir = dir
+		}
+		fn := &function{Function: f, pool: p, slot: make(chan struct{}, f.MaxConcurrency), all: map[*process]bool{}}
+		for range f.MaxConcurrency {
+			fn.slot <- struct{}{}
+		}
+		p.fns[f.Name] = fn
+	}
+	return p, nil
+}
+
+// Invoke runs function with event and returns its result.
+func (p *Pool) Invoke(ctx context.Context, function string, event []byte) ([]byte, error) {
+	fn := p.fns[function]
+	if fn == nil {
+		return nil, fmt.Errorf("lambda: function %s is not runnable here", function)
+	}
+	select {
+	case <-fn.slot:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("lambda: %s: waiting for a free process: %w", function, ctx.Err())
+	}
+	defer func() { fn.slot <- struct{}{} }()
+	proc, err := fn.take()
+	if err != nil {
+		return nil, err
+	}
+	out, err := proc.invoke(ctx, event, fn.Timeout)
+	if err != nil && !proc.alive() {
+		fn.drop(proc)
+		return nil, err
+	}
+	fn.mu.Lock()
+	fn.idle = append(fn.idle, proc)
+	fn.mu.Unlock()
+	return out, err
+}
+
+func (f *function) take() (*process, error) {
+	f.mu.Lock()
+	if n := len(f.idle); n > 0 {
+		pr := f.idle[n-1]
+		f.idle = f.idle[:n-1]
+		f.mu.Unlock()
+		return pr, nil
+	}
+	f.mu.Unlock()
+	pr, err := f.start()
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.all[pr] = true
+	f.mu.Unlock()
+	return pr, nil
+}
+
+func (f *function) drop(pr *process) {
+	pr.kill()
+	f.mu.Lock()
+	delete(f.all, pr)
+	f.mu.Unlock()
+}
+
+// Close ends every process.
+func (p *Pool) Close(ctx context.Context) error {
+	for _, f := range p.fns {
+		f.mu.Lock()
+		for pr := range f.all {
+			pr.kill()
+		}
+		f.all = map[*process]bool{}
+		f.idle = nil
+		f.mu.Unlock()
+	}
+	return os.RemoveAll(p.tmp)
+}
+
+type result struct {
+	body []byte
+	err  error
+}
+
+type invocation struct {
+	id       string
+	event    []byte
+	deadline time.Time
+	done     chan result
+}
+
+type process struct {
+	fn     *function
+	cmd    *exec.Cmd
+	srv    *http.Server
+	next   chan *invocation
+	exited chan struct{}
+	initMu sync.Mutex
+	initEr error
+	cur    sync.Map // id → *invocation
+	wg     sync.WaitGroup
+}
+
+func (f *function) start() (*process, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("lambda: %w", err)
+	}
+	pr := &process{fn: f, next: make(chan *invocation), exited: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", pr.serveNext)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", pr.serveResult)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", pr.serveResult)
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", pr.serveInitError)
+	pr.srv = &http.Server{Handler: mux}
+	go pr.srv.Serve(ln)
+
+	o := f.pool.opt
+	var args []string
+	bin := o.Node
+	if strings.HasPrefix(f.Runtime, "python") {
+		bin = o.Python
+		args = []string{"-u", filepath.Join(f.pool.tmp, "python.py")}
+	} else {
+		args = []string{filepath.Join(f.pool.tmp, "node.mjs")}
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = f.Dir
+	env := map[string]string{
+		"AWS_LAMBDA_RUNTIME_API":          ln.Addr().String(),
+		"_HANDLER":                        f.Handler,
+		"LAMBDA_TASK_ROOT":                f.Dir,
+		"AWS_LAMBDA_FUNCTION_NAME":        f.Name,
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+		"AWS_LAMBDA_FUNCTION_TIMEOUT":     strconv.Itoa(int(f.Timeout.Seconds())),
+		"AWS_REGION":                      "us-east-1",
+		"AWS_DEFAULT_REGION":              "us-east-1",
+		"AWS_ACCESS_KEY_ID":               "AKIDLOCAL",
+		"AWS_SECRET_ACCESS_KEY":           "local",
+		"AWS_EXECUTION_ENV":               "AWS_Lambda_" + f.Runtime,
+		"TZ":                              ":UTC",
+		"WSDESIGN_RUNTIME":                f.Runtime,
+		"PATH":                            os.Getenv("PATH"),
+		"HOME":                            os.Getenv("HOME"),
+	}
+	if f.Runtime >= "nodejs24.x" && strings.HasPrefix(f.Runtime, "nodejs") {
+		env["WSDESIGN_REFUSE_CALLBACK"] = "1"
+	}
+	for k, v := range f.Env {
+		env[k] = v
+	}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stdout, _ := cmd.StdoutPipe()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		pr.srv.Close()
+		return nil, fmt.Errorf("lambda: %s: starting %s: %w", f.Name, bin, err)
+	}
+	pr.cmd = cmd
+	pr.wg.Add(2)
+	go pr.lines("stdout", stdout)
+	go pr.lines("stderr", stderr)
+	go func() {
+		pr.wg.Wait()
+		cmd.Wait()
+		close(pr.exited)
+		pr.srv.Close()
+	}()
+	return pr, nil
+}
+
+func (pr *process) lines(stream string, r io.Reader) {
+	defer pr.wg.Done()
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if out := pr.fn.pool.opt.Output; out != nil {
+			out(pr.fn.Name, stream, sc.Text())
+		}
+	}
+}
+
+func (pr *process) alive() bool {
+	select {
+	case <-pr.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+func (pr *process) kill() {
+	if pr.cmd.Process != nil {
+		pr.cmd.Process.Kill()
+	}
+}
+
+func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Duration) ([]byte, error) {
+	b := make([]byte, 16)
+	rand.Read(b)
+	inv := &invocation{id: hex.EncodeToString(b), event: event, deadline: time.Now().Add(timeout), done: make(chan result, 1)}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	name := pr.fn.Name
+	fail := func(err error) ([]byte, error) {
+		pr.kill()
+		<-pr.exited
+		return nil, err
+	}
+	select {
+	case pr.next <- inv:
+	case <-pr.exited:
+		return nil, pr.exitError()
+	case <-timer.C:
+		return fail(fmt.Errorf("lambda: %s: %w after %s (while starting)", name, ErrTimeout, timeout))
+	case <-ctx.Done():
+		return fail(fmt.Errorf("lambda: %s: %w", name, ctx.Err()))
+	}
+	select {
+	case r := <-inv.done:
+		return r.body, r.err
+	case <-pr.exited:
+		return nil, pr.exitError()
+	case <-timer.C:
+		return fail(fmt.Errorf("lambda: %s: %w after %s", name, ErrTimeout, timeout))
+	case <-ctx.Done():
+		return fail(fmt.Errorf("lambda: %s: %w", name, ctx.Err()))
+	}
+}
+
+func (pr *process) exitError() error {
+	pr.initMu.Lock()
+	defer pr.initMu.Unlock()
+	if pr.initEr != nil {
+		return pr.initEr
+	}
+	return fmt.Errorf("lambda: %s: process exited: %v", pr.fn.Name, pr.cmd.ProcessState)
+}
+
+func (pr *process) serveNext(w http.ResponseWriter, r *http.Request) {
+	select {
+	case inv := <-pr.next:
+		pr.cur.Store(inv.id, inv)
+		h := w.Header()
+		h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
+		h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
+		h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:"+pr.fn.Name)
+		h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+inv.id[:8]+"-"+inv.id[8:]+";Sampled=0")
+		h.Set("Content-Type", "application/json")
+		w.Write(inv.event)
+	case <-r.Context().Done():
+	}
+}
+
+func (pr *process) serveResult(w http.ResponseWriter, r *http.Request) {
+	v, ok := pr.cur.LoadAndDelete(r.PathValue("id"))
+	if !ok {
+		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+		return
+	}
+	inv := v.(*invocation)
+	body, err := io.ReadAll(io.LimitReader(r.Body, 6<<20))
+	if err != nil {
+		inv.done <- result{err: fmt.Errorf("lambda: %s: %w", pr.fn.Name, err)}
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+	if strings.HasSuffix(r.URL.Path, "/error") {
+		inv.done <- result{err: pr.fn.decodeError(body)}
+		return
+	}
+	inv.done <- result{body: body}
+}
+
+func (pr *process) serveInitError(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	e := pr.fn.decodeError(body)
+	var fe *FunctionError
+	if errors.As(e, &fe) && fe.ErrorType == "Runtime.ImportModuleError" {
+		e = fmt.Errorf("%w (install its dependencies: %s)", e, pr.fn.installHint())
+	}
+	pr.initMu.Lock()
+	pr.initEr = e
+	pr.initMu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (f *function) decodeError(body []byte) error {
+	fe := &FunctionError{Function: f.Name}
+	var raw struct {
+		FunctionError
+		StackTrace []string `json:"stackTrace"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		fe.ErrorType, fe.ErrorMessage = "Runtime.InvalidError", string(body)
+		return fe
+	}
+	fe.ErrorType, fe.ErrorMessage, fe.Trace = raw.ErrorType, raw.ErrorMessage, raw.Trace
+	if fe.Trace == nil {
+		fe.Trace = raw.StackTrace
+	}
+	return fe
+}
+
+func (f *function) installHint() string {
+	if strings.HasPrefix(f.Runtime, "python") {
+		if _, err := os.Stat(filepath.Join(f.Dir, "requirements.txt")); err == nil {
+			return fmt.Sprintf("pip install -r requirements.txt -t %s (in %s)", f.Dir, f.Dir)
+		}
+		return "pip install <module> -t " + f.Dir
+	}
+	return "npm install (in " + f.Dir + ")"
+}
