@@ -344,6 +344,9 @@ func (pr *process) kill() {
 }
 
 func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Duration) ([]byte, error) {
+	if len(event) == 0 {
+		event = []byte("null")
+	}
 	b := make([]byte, 16)
 	rand.Read(b)
 	inv := &invocation{id: hex.EncodeToString(b), event: event, deadline: time.Now().Add(timeout), done: make(chan result, 1)}

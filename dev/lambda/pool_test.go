@@ -1,0 +1,173 @@
+package lambda
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func need(t testing.TB, bin string) {
+	if _, err := exec.LookPath(bin); err != nil {
+		t.Skip(bin + " not installed")
+	}
+}
+
+func newPool(t testing.TB, files map[string]string, fns ...Function) *Pool {
+	dir := t.TempDir()
+	for name, text := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600)
+	}
+	for i := range fns {
+		if fns[i].InlineCode == "" {
+			fns[i].Dir = dir
+		}
+	}
+	p, err := NewPool(fns, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close(context.Background()) })
+	return p
+}
+
+func TestNodeAndPythonHandlers(t *testing.T) {
+	need(t, "node")
+	need(t, "python3")
+	p := newPool(t, map[string]string{
+		"cjs.js":  `let n = 0; exports.handler = async (e) => ({ n: ++n, got: e.x });`,
+		"esm.mjs": `export const handler = async (e) => ({ esm: e.x });`,
+		"app.py":  "def handler(event, context):\n    return {'py': event['x']}\n",
+		"bad.js":  `exports.handler = async () => { throw new TypeError("boom"); };`,
+	},
+		Function{Name: "cjs", Runtime: "nodejs20.x", Handler: "cjs.handler"},
+		Function{Name: "esm", Runtime: "nodejs20.x", Handler: "esm.handler"},
+		Function{Name: "py", Runtime: "python3.11", Handler: "app.handler"},
+		Function{Name: "bad", Runtime: "nodejs20.x", Handler: "bad.handler"},
+	)
+	ctx := context.Background()
+	for _, c := range []struct{ fn, want string }{
+		{"cjs", `{"n":1,"got":7}`}, {"cjs", `{"n":2,"got":7}`},
+		{"esm", `{"esm":7}`}, {"py", `{"py": 7}`},
+	} {
+		out, err := p.Invoke(ctx, c.fn, []byte(`{"x":7}`))
+		if err != nil || string(out) != c.want {
+			t.Errorf("%s: got %s, %v; want %s", c.fn, out, err, c.want)
+		}
+	}
+	_, err := p.Invoke(ctx, "bad", []byte(`{}`))
+	var fe *FunctionError
+	if !errors.As(err, &fe) || fe.ErrorType != "TypeError" || fe.ErrorMessage != "boom" {
+		t.Errorf("throwing handler: %v", err)
+	}
+}
+
+func TestTimeoutReplacesProcess(t *testing.T) {
+	need(t, "node")
+	p := newPool(t, map[string]string{
+		"slow.js": `exports.handler = async (e) => { if (e.wait) await new Promise(r => setTimeout(r, 5000)); return "ok"; };`,
+	}, Function{Name: "slow", Runtime: "nodejs20.x", Handler: "slow.handler", Timeout: 300 * time.Millisecond})
+	_, err := p.Invoke(context.Background(), "slow", []byte(`{"wait":true}`))
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("want timeout, got %v", err)
+	}
+	out, err := p.Invoke(context.Background(), "slow", []byte(`{}`))
+	if err != nil || string(out) != `"ok"` {
+		t.Fatalf("after timeout: %s, %v", out, err)
+	}
+}
+
+func TestConcurrencyAndCap(t *testing.T) {
+	need(t, "node")
+	code := map[string]string{"s.js": `exports.handler = async () => { await new Promise(r => setTimeout(r, 400)); return 1; };`}
+	for _, c := range []struct {
+		cap      int
+		min, max time.Duration
+	}{{2, 0, 750 * time.Millisecond}, {1, 800 * time.Millisecond, time.Hour}} {
+		p := newPool(t, code, Function{Name: "s", Runtime: "nodejs20.x", Handler: "s.handler", MaxConcurrency: c.cap})
+		p.Invoke(context.Background(), "s", nil) // warm one process
+		var wg sync.WaitGroup
+		start := time.Now()
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := p.Invoke(context.Background(), "s", nil); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if d := time.Since(start); d < c.min || d > c.max {
+			t.Errorf("cap %d: two 400 ms invocations took %s", c.cap, d)
+		}
+	}
+}
+
+func TestCallbackHandlers(t *testing.T) {
+	need(t, "node")
+	code := map[string]string{"cb.js": `exports.handler = (e, ctx, cb) => cb(null, "cb");`}
+	p := newPool(t, code,
+		Function{Name: "old", Runtime: "nodejs20.x", Handler: "cb.handler"},
+		Function{Name: "new", Runtime: "nodejs24.x", Handler: "cb.handler"})
+	if out, err := p.Invoke(context.Background(), "old", nil); err != nil || string(out) != `"cb"` {
+		t.Errorf("nodejs20.x: %s, %v", out, err)
+	}
+	if _, err := p.Invoke(context.Background(), "new", nil); err == nil || !strings.Contains(err.Error(), "Callback") {
+		t.Errorf("nodejs24.x: want refusal, got %v", err)
+	}
+}
+
+func TestOutputAndMissingDependency(t *testing.T) {
+	need(t, "node")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "log.js"), []byte(`exports.handler = async () => { console.log("hello out"); console.error("hello err"); };`), 0o600)
+	os.WriteFile(filepath.Join(dir, "dep.js"), []byte(`require("left-pad-missing"); exports.handler = async () => 1;`), 0o600)
+	var mu sync.Mutex
+	var lines []string
+	p, err := NewPool([]Function{
+		{Name: "log", Runtime: "nodejs20.x", Handler: "log.handler", Dir: dir},
+		{Name: "dep", Runtime: "nodejs20.x", Handler: "dep.handler", Dir: dir},
+	}, Options{Output: func(fn, stream, line string) {
+		mu.Lock()
+		lines = append(lines, fn+" "+stream+" "+line)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	if _, err := p.Invoke(context.Background(), "log", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Invoke(context.Background(), "dep", nil)
+	if err == nil || !strings.Contains(err.Error(), "npm install") {
+		t.Errorf("missing dependency: %v", err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	mu.Lock()
+	got := strings.Join(lines, "\n")
+	mu.Unlock()
+	for _, want := range []string{"log stdout hello out", "log stderr hello err"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func BenchmarkInvokeWarmNode(b *testing.B) {
+	need(b, "node")
+	p := newPool(b, map[string]string{"t.js": `exports.handler = async () => 1;`},
+		Function{Name: "t", Runtime: "nodejs20.x", Handler: "t.handler"})
+	p.Invoke(context.Background(), "t", nil)
+	for b.Loop() {
+		if _, err := p.Invoke(context.Background(), "t", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
