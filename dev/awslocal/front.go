@@ -13,6 +13,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -37,7 +39,8 @@ type Options struct {
 	// dynamodb.{region}.amazonaws.com. Empty: not emulated.
 	DynamoDB string
 	// OnNotEmulated, when set, is called for each request to an AWS host
-	// that no local server answers, with the service's name and the host.
+	// that no local server answers, with the service's name and the host,
+	// from the goroutine serving the request.
 	OnNotEmulated func(service, host string)
 }
 
@@ -98,10 +101,14 @@ func Start(opts Options) (*Front, error) {
 	f.listener = ln
 	protocols := new(http.Protocols)
 	protocols.SetHTTP1(true)
+	protocols.SetHTTP2(true) // the SDKs' event-stream clients speak only HTTP/2
 	f.server = &http.Server{
 		Protocols:         protocols,
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
+		// Handshake errors would go to standard error, under the terminal
+		// user interface; the hooks only send AWS host names here.
+		ErrorLog: log.New(io.Discard, "", 0),
 		TLSConfig: &tls.Config{
 			MinVersion: tls.VersionTLS12,
 			GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
@@ -216,7 +223,8 @@ func newRouter(opts Options) (http.Handler, error) {
 }
 
 // proxyTo returns a reverse proxy to the server at rawURL, which keeps the
-// request's Host (the AWS host name the SDK signed), or nil for "".
+// AWS host name the request was sent to (the one the SDK signed), or nil
+// for "".
 func proxyTo(rawURL string) (*httputil.ReverseProxy, error) {
 	if rawURL == "" {
 		return nil, nil
@@ -231,7 +239,7 @@ func proxyTo(rawURL string) (*httputil.ReverseProxy, error) {
 	return &httputil.ReverseProxy{
 		Rewrite: func(r *httputil.ProxyRequest) {
 			r.SetURL(target)
-			r.Out.Host = r.In.Host
+			r.Out.Host = requestHost(r.In)
 			r.SetXForwarded()
 		},
 	}, nil
@@ -240,6 +248,9 @@ func proxyTo(rawURL string) (*httputil.ReverseProxy, error) {
 // requestHost is the host a request was sent to, lower case, without port.
 func requestHost(r *http.Request) string {
 	host := r.Host
+	if host == "" && r.TLS != nil {
+		host = r.TLS.ServerName
+	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

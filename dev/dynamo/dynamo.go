@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -58,6 +59,7 @@ type Server struct {
 	api     *client
 	cmd     *exec.Cmd // dynalite, nil with a given endpoint
 	exited  chan struct{}
+	closing atomic.Bool // Close was called: dynalite's end is expected
 	proxy   *proxy
 }
 
@@ -81,17 +83,24 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.CacheDir = filepath.Join(dir, "wsdesign")
 	}
 	s := &Server{opts: opts}
-	ctx, cancel := context.WithTimeout(ctx, startTimeout)
-	defer cancel()
 	if opts.Endpoint != "" {
 		u, err := url.Parse(opts.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, fmt.Errorf("--dynamodb-endpoint %q is not an http:// or https:// URL", opts.Endpoint)
 		}
 		s.backend = opts.Endpoint
-	} else if err := s.runDynalite(ctx); err != nil {
-		return nil, err
+	} else {
+		// The install may take longer than starting; it has no bound but ctx.
+		main, err := s.dynaliteMain(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.runDynalite(ctx, main); err != nil {
+			return nil, err
+		}
 	}
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	s.api = &client{endpoint: s.backend, region: opts.Region, accessKeyID: opts.AccessKeyID, http: &http.Client{}}
 	if err := s.waitAnswering(ctx); err != nil {
 		s.Close()
@@ -122,6 +131,7 @@ func (s *Server) Close() error {
 	if s.cmd == nil {
 		return nil
 	}
+	s.closing.Store(true)
 	// SIGTERM lets dynalite close its store; Kill where signals are not
 	// available or it does not end.
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -136,13 +146,13 @@ func (s *Server) Close() error {
 	return nil
 }
 
-// dynaliteCLI returns dynalite's cli.js, installing dynalite with npm into
+// dynaliteMain returns dynalite's index.js, installing dynalite with npm into
 // the cache first if it is not there.
-func (s *Server) dynaliteCLI(ctx context.Context) (string, error) {
+func (s *Server) dynaliteMain(ctx context.Context) (string, error) {
 	prefix := filepath.Join(s.opts.CacheDir, "node", strings.ReplaceAll(Dynalite, "@", "-"))
-	cli := filepath.Join(prefix, "node_modules", "dynalite", "cli.js")
-	if _, err := os.Stat(cli); err == nil {
-		return cli, nil
+	main := filepath.Join(prefix, "node_modules", "dynalite", "index.js")
+	if _, err := os.Stat(main); err == nil {
+		return main, nil
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
@@ -164,32 +174,41 @@ func (s *Server) dynaliteCLI(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("install %s with npm: %w\n%s", Dynalite, err, strings.TrimSpace(string(out)))
 	}
 	if err := os.Rename(tmp, prefix); err != nil {
-		if _, statErr := os.Stat(cli); statErr != nil { // not installed meanwhile by another wsdesign
+		if _, statErr := os.Stat(main); statErr != nil { // not installed meanwhile by another wsdesign
 			return "", fmt.Errorf("install %s: %w", Dynalite, err)
 		}
 	}
-	return cli, nil
+	return main, nil
 }
 
-var listening = regexp.MustCompile(`listening at: (https?://\S+)`)
+// launcher runs dynalite (its index.js, the first argument) on 127.0.0.1
+// on a free port, which its cli.js cannot do (it takes --port 0 for its
+// default, 4567), with its data in the folder given as the second argument
+// if any, and prints the address; SIGTERM closes its store before ending.
+const launcher = `
+const [main, path] = process.argv.slice(1);
+const server = require(main)({ path: path || undefined, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => console.log('listening at: http://127.0.0.1:' + server.address().port));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`
 
-// runDynalite starts dynalite on 127.0.0.1 on a free port and sets s.backend
-// from the address it prints.
-func (s *Server) runDynalite(ctx context.Context) error {
-	cli, err := s.dynaliteCLI(ctx)
-	if err != nil {
-		return err
-	}
+var listening = regexp.MustCompile(`listening at: (http://\S+)`)
+
+// runDynalite starts dynalite and sets s.backend from the address it
+// prints.
+func (s *Server) runDynalite(ctx context.Context, main string) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		return fmt.Errorf("the local DynamoDB (%s) runs on Node.js, which is not on PATH: %w", Dynalite, err)
 	}
-	args := []string{cli, "--host", "127.0.0.1", "--port", "0", "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"}
+	args := []string{"-e", launcher, main}
 	if s.opts.PersistDir != "" {
 		if err := os.MkdirAll(s.opts.PersistDir, 0o755); err != nil {
 			return fmt.Errorf("--persist: %w", err)
 		}
-		args = append(args, "--path", s.opts.PersistDir)
+		args = append(args, s.opts.PersistDir)
 	}
 	cmd := exec.Command(node, args...)
 	stdout, err := cmd.StdoutPipe()
@@ -218,6 +237,9 @@ func (s *Server) runDynalite(ctx context.Context) error {
 	}()
 	go func() {
 		cmd.Wait()
+		if !s.closing.Load() {
+			s.message(fmt.Sprintf("dynalite ended: %v", cmd.ProcessState))
+		}
 		close(s.exited)
 	}()
 	select {

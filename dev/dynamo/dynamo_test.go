@@ -64,6 +64,7 @@ func start(t *testing.T, opts Options) *Server {
 		}
 	}
 	opts.CacheDir = cacheDir
+	opts.OnMessage = func(m string) { t.Log(m) }
 	s, err := Start(context.Background(), opts)
 	if err != nil {
 		if networkError.MatchString(err.Error()) {
@@ -246,5 +247,19 @@ func TestUnknownEndpointIsRefused(t *testing.T) {
 	defer cancel()
 	if _, err := Start(ctx, Options{Endpoint: "localhost:8000", CacheDir: cacheDir}); err == nil || !strings.Contains(err.Error(), "not an http") {
 		t.Errorf("Start with a URL without scheme = %v, want an error naming the URL", err)
+	}
+}
+
+func TestTwoAtOnce(t *testing.T) {
+	a := start(t, Options{})
+	b := start(t, Options{})
+	if a.Backend() == b.Backend() {
+		t.Fatalf("two local DynamoDBs at one address, %s", a.Backend())
+	}
+	if err := a.CreateTables(context.Background(), []Table{provisioned}); err != nil {
+		t.Fatal(err)
+	}
+	if status, out := post(t, b.URL(), "DescribeTable", `{"TableName":"Simple"}`); status != http.StatusBadRequest {
+		t.Errorf("a table created in one local DynamoDB is seen in the other: %d %v", status, out)
 	}
 }

@@ -1,0 +1,52 @@
+package awslocal
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/dev/dynamo"
+)
+
+// TestBoto3ReachesLocalDynamoDB drives boto3, with no endpoint set, through
+// the front to dynalite: the route, the certificate and the response
+// checksums boto3 verifies.
+func TestBoto3ReachesLocalDynamoDB(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		t.Skip("python3 with boto3 is not installed (pip install boto3, or apt-get install python3-boto3)")
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed")
+	}
+	cache := t.TempDir()
+	db, err := dynamo.Start(context.Background(), dynamo.Options{CacheDir: cache})
+	if err != nil {
+		t.Skipf("dynalite could not be installed or started: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	table := dynamo.Table{
+		Name:                 "Connections",
+		KeySchema:            []dynamo.KeyElement{{AttributeName: "connectionId", KeyType: "HASH"}},
+		AttributeDefinitions: []dynamo.AttributeDefinition{{AttributeName: "connectionId", AttributeType: "S"}},
+	}
+	if err := db.CreateTables(context.Background(), []dynamo.Table{table}); err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{}
+	front, err := Start(Options{CacheDir: cache, DynamoDB: db.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { front.Close() })
+	fx.front = front
+	out := fx.run(t, "python3", "-c", `
+import boto3
+d = boto3.client("dynamodb")
+d.put_item(TableName="Connections", Item={"connectionId": {"S": "abc="}})
+print(d.get_item(TableName="Connections", Key={"connectionId": {"S": "abc="}})["Item"]["connectionId"]["S"])
+`)
+	if got := strings.TrimSpace(out); got != "abc=" {
+		t.Errorf("boto3 read back %q, want abc=", got)
+	}
+}
