@@ -55,7 +55,9 @@ func startFront(t *testing.T) *fixture {
 	t.Helper()
 	fx := &fixture{}
 	front, err := Start(Options{
-		CacheDir:    t.TempDir(),
+		// A space in the path, as in many home folders, must survive
+		// NODE_OPTIONS and PYTHONPATH.
+		CacheDir:    filepath.Join(t.TempDir(), "cache dir"),
 		Connections: fx.connections.start(t),
 		DynamoDB:    fx.dynamo.start(t),
 		OnNotEmulated: func(service, host string) {
@@ -268,5 +270,18 @@ func TestServiceName(t *testing.T) {
 		if got := ServiceName(host); got != want {
 			t.Errorf("ServiceName(%q) = %q, want %q", host, got, want)
 		}
+	}
+}
+
+func TestPythonHookRunsTheSitecustomizeItHides(t *testing.T) {
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "sitecustomize.py"), []byte("import builtins\nbuiltins.OTHER_SITECUSTOMIZE = True\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PYTHONPATH", other)
+	fx := startFront(t)
+	out := fx.run(t, "python3", "-c", `import builtins, socket; print(getattr(builtins, "OTHER_SITECUSTOMIZE", False), socket.getaddrinfo("sqs.us-east-1.amazonaws.com", 443)[0][4][0])`)
+	if got := strings.TrimSpace(out); got != "True 127.0.0.1" {
+		t.Errorf("python3 printed %q, want the other sitecustomize run (True) and the AWS host resolved to the front (127.0.0.1)", got)
 	}
 }
