@@ -83,6 +83,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.CacheDir = filepath.Join(dir, "wsdesign")
 	}
 	s := &Server{opts: opts}
+	if opts.Endpoint != "" && opts.PersistDir != "" {
+		return nil, errors.New("--persist keeps dynalite's data; the DynamoDB at --dynamodb-endpoint keeps its own")
+	}
 	if opts.Endpoint != "" {
 		u, err := url.Parse(opts.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -248,6 +248,9 @@ func TestUnknownEndpointIsRefused(t *testing.T) {
 	if _, err := Start(ctx, Options{Endpoint: "localhost:8000", CacheDir: cacheDir}); err == nil || !strings.Contains(err.Error(), "not an http") {
 		t.Errorf("Start with a URL without scheme = %v, want an error naming the URL", err)
 	}
+	if _, err := Start(ctx, Options{Endpoint: "http://127.0.0.1:8000", PersistDir: t.TempDir(), CacheDir: cacheDir}); err == nil || !strings.Contains(err.Error(), "--persist") {
+		t.Errorf("Start with an endpoint and a persist folder = %v, want an error naming --persist", err)
+	}
 }
 
 func TestTwoAtOnce(t *testing.T) {
