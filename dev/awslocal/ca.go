@@ -32,14 +32,14 @@ const (
 	leafLifetime  = 90 * 24 * time.Hour
 )
 
-// CA is the certificate authority wsdesign dev generates once, kept in the
+// authority is the certificate authority wsdesign dev generates once, kept in the
 // user's cache, that signs a leaf certificate for each AWS host name a
 // handler connects to. Handlers trust it through the environment Front.Env
 // gives them.
-type CA struct {
-	// CertFile is the PEM file of the CA certificate, the one handler
+type authority struct {
+	// certFile is the PEM file of the CA certificate, the one handler
 	// processes are told to trust.
-	CertFile string
+	certFile string
 
 	cert    *x509.Certificate
 	key     *ecdsa.PrivateKey
@@ -49,10 +49,10 @@ type CA struct {
 	leaves map[string]*tls.Certificate
 }
 
-// LoadCA reads the CA kept in dir (cert.pem, and key.pem with mode 0600),
+// loadCA reads the CA kept in dir (cert.pem, and key.pem with mode 0600),
 // generating and writing it first when it is missing, unreadable or close to
 // its expiry.
-func LoadCA(dir string) (*CA, error) {
+func loadCA(dir string) (*authority, error) {
 	certFile := filepath.Join(dir, caCertFile)
 	keyFile := filepath.Join(dir, caKeyFile)
 	cert, key, err := readCA(certFile, keyFile)
@@ -65,7 +65,7 @@ func LoadCA(dir string) (*CA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate the leaf certificates' key: %w", err)
 	}
-	return &CA{CertFile: certFile, cert: cert, key: key, leafKey: leafKey, leaves: map[string]*tls.Certificate{}}, nil
+	return &authority{certFile: certFile, cert: cert, key: key, leafKey: leafKey, leaves: map[string]*tls.Certificate{}}, nil
 }
 
 func readCA(certFile, keyFile string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
@@ -131,7 +131,7 @@ func writeCA(dir, certFile, keyFile string) (*x509.Certificate, *ecdsa.PrivateKe
 }
 
 // certificate returns the leaf certificate for host, issuing it on first use.
-func (ca *CA) certificate(host string) (*tls.Certificate, error) {
+func (ca *authority) certificate(host string) (*tls.Certificate, error) {
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
 	if leaf, ok := ca.leaves[host]; ok && time.Until(leaf.Leaf.NotAfter) > time.Hour {

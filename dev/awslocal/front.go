@@ -46,7 +46,7 @@ type Options struct {
 
 // Front is the local TLS front for AWS host names.
 type Front struct {
-	ca        *CA
+	ca        *authority
 	listener  net.Listener
 	server    *http.Server
 	nodeHook  string
@@ -75,7 +75,7 @@ func Start(opts Options) (*Front, error) {
 		}
 		cache = filepath.Join(dir, "wsdesign")
 	}
-	ca, err := LoadCA(filepath.Join(cache, "ca"))
+	ca, err := loadCA(filepath.Join(cache, "ca"))
 	if err != nil {
 		return nil, fmt.Errorf("local CA: %w", err)
 	}
@@ -128,7 +128,7 @@ func Start(opts Options) (*Front, error) {
 func (f *Front) Addr() string { return f.listener.Addr().String() }
 
 // CACertFile is the PEM file of the CA that signs the front's certificates.
-func (f *Front) CACertFile() string { return f.ca.CertFile }
+func (f *Front) CACertFile() string { return f.ca.certFile }
 
 // NodeOptions is the NODE_OPTIONS fragment that loads the Node.js hook.
 func (f *Front) NodeOptions() string {
@@ -141,9 +141,9 @@ func (f *Front) NodeOptions() string {
 func (f *Front) Env() map[string]string {
 	return map[string]string{
 		"WSDESIGN_AWS_FRONT":  f.Addr(),
-		"WSDESIGN_AWS_CA":     f.ca.CertFile,
-		"NODE_EXTRA_CA_CERTS": f.ca.CertFile,
-		"AWS_CA_BUNDLE":       f.ca.CertFile,
+		"WSDESIGN_AWS_CA":     f.ca.certFile,
+		"NODE_EXTRA_CA_CERTS": f.ca.certFile,
+		"AWS_CA_BUNDLE":       f.ca.certFile,
 		"NODE_OPTIONS":        join(" ", f.NodeOptions(), os.Getenv("NODE_OPTIONS")),
 		"PYTHONPATH":          join(string(os.PathListSeparator), f.pythonDir, os.Getenv("PYTHONPATH")),
 	}

@@ -226,7 +226,7 @@ boto3.client("apigatewaymanagementapi", endpoint_url="https://abc123.execute-api
 
 func TestCAIsKeptAndSignsLeaves(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ca")
-	first, err := LoadCA(dir)
+	first, err := loadCA(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,12 +237,12 @@ func TestCAIsKeptAndSignsLeaves(t *testing.T) {
 	if perm := info.Mode().Perm(); perm != 0o600 {
 		t.Errorf("CA key mode = %v, want 0600", perm)
 	}
-	second, err := LoadCA(dir)
+	second, err := loadCA(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !second.cert.Equal(first.cert) {
-		t.Error("a second LoadCA generated a new CA instead of reading the kept one")
+		t.Error("a second loadCA generated a new CA instead of reading the kept one")
 	}
 	leaf, err := second.certificate("dynamodb.us-east-1.amazonaws.com")
 	if err != nil {

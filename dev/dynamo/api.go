@@ -26,11 +26,11 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("DynamoDB %s: %d %s: %s", e.Operation, e.Status, e.Type, e.Message)
 }
 
-// Target is the X-Amz-Target prefix of DynamoDB's operations.
-const Target = "DynamoDB_20120810."
+// target is the X-Amz-Target prefix of DynamoDB's operations.
+const target = "DynamoDB_20120810."
 
-// ContentType is the content type of DynamoDB's JSON API.
-const ContentType = "application/x-amz-json-1.0"
+// contentType is the content type of DynamoDB's JSON API.
+const contentType = "application/x-amz-json-1.0"
 
 // client calls DynamoDB's JSON API with placeholder credentials: the local
 // DynamoDBs do not verify signatures, but DynamoDB Local and LocalStack keep
@@ -54,8 +54,8 @@ func (c *client) call(ctx context.Context, operation string, in, out any) error 
 		return fmt.Errorf("DynamoDB %s: %w", operation, err)
 	}
 	now := time.Now().UTC()
-	req.Header.Set("Content-Type", ContentType)
-	req.Header.Set("X-Amz-Target", Target+operation)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Amz-Target", target+operation)
 	req.Header.Set("X-Amz-Date", now.Format("20060102T150405Z"))
 	req.Header.Set("Authorization", fmt.Sprintf(
 		"AWS4-HMAC-SHA256 Credential=%s/%s/%s/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=%s",

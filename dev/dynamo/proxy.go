@@ -36,14 +36,14 @@ type proxy struct {
 // (dynalite), operations outside dynaliteOperations are answered with an
 // UnknownOperationException naming them.
 func startProxy(backend string, limited bool, onCall func(operation, table string, status int, dur time.Duration)) (*proxy, error) {
-	target, err := url.Parse(backend)
+	backendURL, err := url.Parse(backend)
 	if err != nil {
 		return nil, fmt.Errorf("DynamoDB proxy: %w", err)
 	}
-	forward := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(target) }}
+	forward := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(backendURL) }}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		operation := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), Target)
+		operation := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), target)
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
@@ -94,7 +94,7 @@ func notEmulated(w http.ResponseWriter, operation string) {
 		"__type":  "com.amazonaws.dynamodb.v20120810#UnknownOperationException",
 		"message": operation + " is not emulated by wsdesign dev (dynalite)",
 	})
-	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("x-amzn-ErrorType", "UnknownOperationException")
 	w.WriteHeader(http.StatusBadRequest)
 	w.Write(body)
