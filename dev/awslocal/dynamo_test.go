@@ -13,9 +13,7 @@ import (
 // the front to dynalite: the route, the certificate and the response
 // checksums boto3 verifies.
 func TestBoto3ReachesLocalDynamoDB(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("python3 with boto3 is not installed (pip install boto3, or apt-get install python3-boto3)")
-	}
+	pythons := boto3Pythons(t)
 	if _, err := exec.LookPath("npm"); err != nil {
 		t.Skip("npm is not installed")
 	}
@@ -40,13 +38,19 @@ func TestBoto3ReachesLocalDynamoDB(t *testing.T) {
 	}
 	t.Cleanup(func() { front.Close() })
 	fx.front = front
-	out := fx.run(t, "python3", "-c", `
-import boto3
+	for version, python := range pythons {
+		t.Run(version, func(t *testing.T) {
+			// Each interpreter writes its own item, so that none reads
+			// another's.
+			out := fx.run(t, python, "-c", `
+import boto3, sys
 d = boto3.client("dynamodb")
-d.put_item(TableName="Connections", Item={"connectionId": {"S": "abc="}})
-print(d.get_item(TableName="Connections", Key={"connectionId": {"S": "abc="}})["Item"]["connectionId"]["S"])
-`)
-	if got := strings.TrimSpace(out); got != "abc=" {
-		t.Errorf("boto3 read back %q, want abc=", got)
+d.put_item(TableName="Connections", Item={"connectionId": {"S": sys.argv[1]}, "by": {"S": boto3.__version__}})
+print(d.get_item(TableName="Connections", Key={"connectionId": {"S": sys.argv[1]}})["Item"]["by"]["S"])
+`, version)
+			if got, want := "boto3-"+strings.TrimSpace(out), version; got != want {
+				t.Errorf("boto3 read back %q, want %q", got, want)
+			}
+		})
 	}
 }

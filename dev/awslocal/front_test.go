@@ -209,19 +209,49 @@ func TestPythonReachesLocalServers(t *testing.T) {
 	fx.checkNotEmulated(t, out)
 }
 
+// boto3Pythons returns the Python interpreters that have boto3, by the
+// boto3 version: the python3 on PATH, and Debian's /usr/bin/python3 (where
+// python3-boto3 installs, boto3 1.26, too old to read AWS_ENDPOINT_URL_*),
+// which a pyenv or virtualenv python3 on PATH hides.
+func boto3Pythons(t *testing.T) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	seen := map[string]bool{}
+	for _, name := range []string{"python3", "/usr/bin/python3"} {
+		path, err := exec.LookPath(name)
+		if err != nil {
+			continue
+		}
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			real = path
+		}
+		if seen[real] {
+			continue
+		}
+		seen[real] = true
+		out, err := exec.Command(path, "-c", "import boto3; print(boto3.__version__)").Output()
+		if err == nil {
+			found["boto3-"+strings.TrimSpace(string(out))] = path
+		}
+	}
+	if len(found) == 0 {
+		t.Skip("no python3 with boto3 (pip install boto3, or apt-get install python3-boto3)")
+	}
+	return found
+}
+
 func TestBoto3ReachesLocalServers(t *testing.T) {
-	fx := startFront(t)
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 is not installed")
-	}
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 is not installed for python3 (pip install boto3, or apt-get install python3-boto3)")
-	}
-	fx.run(t, "python3", "-c", `
+	for version, python := range boto3Pythons(t) {
+		t.Run(version, func(t *testing.T) {
+			fx := startFront(t)
+			fx.run(t, python, "-c", `
 import boto3
 boto3.client("apigatewaymanagementapi", endpoint_url="https://abc123.execute-api.us-east-1.amazonaws.com/prod").post_to_connection(ConnectionId="x", Data=b"hi")
 `)
-	fx.checkConnections(t, "POST abc123.execute-api.us-east-1.amazonaws.com /prod/@connections/x")
+			fx.checkConnections(t, "POST abc123.execute-api.us-east-1.amazonaws.com /prod/@connections/x")
+		})
+	}
 }
 
 func TestCAIsKeptAndSignsLeaves(t *testing.T) {
