@@ -242,6 +242,10 @@ func proxyTo(rawURL string) (*httputil.ReverseProxy, error) {
 			r.Out.Host = requestHost(r.In)
 			r.SetXForwarded()
 		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			awsError(w, http.StatusBadGateway, "LocalServerUnavailable",
+				fmt.Sprintf("the local server for %s (%s) does not answer: %v", requestHost(r), rawURL, err))
+		},
 	}, nil
 }
 
@@ -273,12 +277,14 @@ func ServiceName(host string) string {
 // notEmulated answers in the shape of AWS's JSON errors. The status is a 4xx
 // so that the SDKs fail at once instead of retrying as they do on 5xx.
 func notEmulated(w http.ResponseWriter, service, host string) {
-	body, _ := json.Marshal(map[string]string{
-		"__type":  ErrorType,
-		"message": fmt.Sprintf("%s (%s) is not emulated by wsdesign dev", service, host),
-	})
+	awsError(w, http.StatusBadRequest, ErrorType, fmt.Sprintf("%s (%s) is not emulated by wsdesign dev", service, host))
+}
+
+// awsError answers in the shape of AWS's JSON errors.
+func awsError(w http.ResponseWriter, status int, errorType, message string) {
+	body, _ := json.Marshal(map[string]string{"__type": errorType, "message": message})
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-	w.Header().Set("x-amzn-ErrorType", ErrorType)
-	w.WriteHeader(http.StatusBadRequest)
+	w.Header().Set("x-amzn-ErrorType", errorType)
+	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -2,9 +2,12 @@ package awslocal
 
 import (
 	"bytes"
+	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -313,5 +316,33 @@ func TestPythonHookRunsTheSitecustomizeItHides(t *testing.T) {
 	out := fx.run(t, "python3", "-c", `import builtins, socket; print(getattr(builtins, "OTHER_SITECUSTOMIZE", False), socket.getaddrinfo("sqs.us-east-1.amazonaws.com", 443)[0][4][0])`)
 	if got := strings.TrimSpace(out); got != "True 127.0.0.1" {
 		t.Errorf("python3 printed %q, want the other sitecustomize run (True) and the AWS host resolved to the front (127.0.0.1)", got)
+	}
+}
+
+func TestLocalServerDownIsAnswered(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	front, err := Start(Options{CacheDir: t.TempDir(), Connections: down.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer front.Close()
+	pem, err := os.ReadFile(front.CACertFile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}
+	transport.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, front.Addr())
+	}
+	resp, err := (&http.Client{Transport: transport}).Post("https://abc123.execute-api.us-east-1.amazonaws.com/prod/@connections/x", "text/plain", strings.NewReader("hi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway || resp.Header.Get("x-amzn-ErrorType") != "LocalServerUnavailable" {
+		t.Errorf("with the @connections server down: %d %q, want 502 LocalServerUnavailable", resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"))
 	}
 }

@@ -40,7 +40,12 @@ func startProxy(backend string, limited bool, onCall func(operation, table strin
 	if err != nil {
 		return nil, fmt.Errorf("DynamoDB proxy: %w", err)
 	}
-	forward := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(backendURL) }}
+	forward := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(backendURL) },
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+			dynamoError(w, http.StatusBadGateway, "InternalServerError", fmt.Sprintf("the local DynamoDB at %s does not answer: %v", backend, err))
+		},
+	}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		operation := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), target)
@@ -90,13 +95,18 @@ func (r *statusRecorder) WriteHeader(status int) {
 // notEmulated answers an operation the local DynamoDB lacks as DynamoDB
 // answers an unknown one.
 func notEmulated(w http.ResponseWriter, operation string) {
+	dynamoError(w, http.StatusBadRequest, "UnknownOperationException", operation+" is not emulated by wsdesign dev (dynalite)")
+}
+
+// dynamoError answers in the shape of DynamoDB's errors.
+func dynamoError(w http.ResponseWriter, status int, errorType, message string) {
 	body, _ := json.Marshal(map[string]string{
-		"__type":  "com.amazonaws.dynamodb.v20120810#UnknownOperationException",
-		"message": operation + " is not emulated by wsdesign dev (dynalite)",
+		"__type":  "com.amazonaws.dynamodb.v20120810#" + errorType,
+		"message": message,
 	})
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("x-amzn-ErrorType", "UnknownOperationException")
-	w.WriteHeader(http.StatusBadRequest)
+	w.Header().Set("x-amzn-ErrorType", errorType)
+	w.WriteHeader(status)
 	w.Write(body)
 }
 
