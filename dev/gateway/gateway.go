@@ -5,12 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +54,7 @@ type Server struct {
 
 	mu    sync.Mutex
 	conns map[string]*conn
+	wg    sync.WaitGroup
 }
 
 type conn struct {
@@ -65,7 +66,6 @@ type conn struct {
 	authorizer  map[string]any
 	mu          sync.Mutex
 	lastActive  time.Time
-	cancel      context.CancelFunc
 	closeOnce   sync.Once
 	closeCode   int
 	closeReason string
@@ -292,7 +292,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 			return
 		}
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
 	if err != nil {
 		return
 	}
@@ -300,6 +300,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	c.ws = ws
 	s.mu.Lock()
 	s.conns[c.id] = c
+	s.wg.Add(1)
 	s.mu.Unlock()
 	s.emit(event.Event{Kind: event.Connect, ConnectionID: c.id, Text: r.URL.String()})
 	s.serve(c)
@@ -315,51 +316,60 @@ func (s *Server) originAllowed(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	h := u.Hostname()
-	if h == "localhost" || h == "127.0.0.1" || h == "::1" || strings.EqualFold(u.Host, r.Host) {
+	if strings.EqualFold(u.Host, r.Host) {
 		return true
 	}
-	for _, a := range s.opt.AllowedOrigins {
-		if strings.EqualFold(a, u.Host) || strings.EqualFold(a, h) || a == "*" {
+	for _, p := range s.originPatterns() {
+		if ok, _ := path.Match(p, strings.ToLower(u.Host)); ok {
 			return true
 		}
 	}
 	return false
 }
 
+// originPatterns are the hosts, as coder/websocket matches them, whose pages may connect.
+func (s *Server) originPatterns() []string {
+	return append([]string{"localhost", "localhost:*", "127.0.0.1", "127.0.0.1:*", "[::1]", "[::1]:*"}, s.opt.AllowedOrigins...)
+}
+
 func (s *Server) serve(c *conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.MaxLifetime)
-	c.cancel = cancel
+	defer s.wg.Done()
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	code, reason := 1001, "Going away"
+	idle := time.AfterFunc(s.opt.IdleTimeout, func() { s.closeConn(c, 1001, "Going away") })
+	life := time.AfterFunc(s.opt.MaxLifetime, func() { s.closeConn(c, 1001, "Going away") })
+	defer idle.Stop()
+	defer life.Stop()
+	code, reason := 1006, ""
 	for {
-		rctx, rcancel := context.WithTimeout(ctx, s.opt.IdleTimeout)
-		typ, data, err := c.ws.Read(rctx)
-		rcancel()
+		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
+			c.mu.Lock()
+			closed, cc, cr := c.closeCode != 0, c.closeCode, c.closeReason
+			c.mu.Unlock()
 			switch st := websocket.CloseStatus(err); {
-			case st == websocket.StatusMessageTooBig:
-				code, reason = 1009, "Message too big"
+			case closed:
+				code, reason = cc, cr
 			case st != -1:
 				code, reason = int(st), ""
-			case c.closeCode != 0:
-				code, reason = c.closeCode, c.closeReason
-			case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
-				c.ws.Close(websocket.StatusGoingAway, "Going away")
-			default:
-				code, reason = 1006, ""
+			case strings.Contains(err.Error(), "read limited"):
+				code, reason = 1009, "Message too big"
 			}
 			break
 		}
+		idle.Reset(s.opt.IdleTimeout)
 		c.mu.Lock()
 		c.lastActive = time.Now()
 		c.mu.Unlock()
 		if typ == websocket.MessageBinary {
-			code, reason = 1003, "Binary frames are not supported"
-			c.ws.Close(websocket.StatusUnsupportedData, reason)
-			break
+			s.closeConn(c, 1003, "Binary frames are not supported")
+			continue
 		}
-		go s.message(ctx, c, data)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.message(ctx, c, data)
+		}()
 	}
 	s.mu.Lock()
 	delete(s.conns, c.id)
@@ -382,14 +392,15 @@ func (s *Server) message(ctx context.Context, c *conn, data []byte) {
 	rc := s.context(c, "", "MESSAGE")
 	rc.MessageID = newID(8)
 	s.emit(event.Event{Kind: event.Message, ConnectionID: c.id, RequestID: rc.RequestID, Body: string(data)})
-	sel := model.Select(s.api.SelectionExpr, keys, data)
+	selector := strings.TrimPrefix(s.api.SelectionExpr, "$request.body.")
+	sel := model.Select(selector, keys, data)
 	if sel.Rejected {
-		s.emit(event.Event{Kind: event.Route, ConnectionID: c.id, RequestID: rc.RequestID, Why: "Forbidden: " + sel.Explain(s.api.SelectionExpr)})
+		s.emit(event.Event{Kind: event.Route, ConnectionID: c.id, RequestID: rc.RequestID, Why: "Forbidden: " + sel.Explain(selector)})
 		s.frame(c, "Forbidden", rc.RequestID)
 		return
 	}
 	rt, _ := s.route(sel.Route)
-	s.emit(event.Event{Kind: event.Route, ConnectionID: c.id, RequestID: rc.RequestID, RouteKey: rt.Key, Why: sel.Explain(s.api.SelectionExpr)})
+	s.emit(event.Event{Kind: event.Route, ConnectionID: c.id, RequestID: rc.RequestID, RouteKey: rt.Key, Why: sel.Explain(selector)})
 	rc.RouteKey = rt.Key
 	ev := events.APIGatewayWebsocketProxyRequest{RequestContext: rc, Body: string(data)}
 	res, ok := s.call(ctx, c, rt, ev, rc.RequestID)
@@ -432,12 +443,15 @@ func (s *Server) Close() {
 	for _, c := range cs {
 		s.closeConn(c, 1001, "Going away")
 	}
+	s.wg.Wait()
 }
 
 func (s *Server) closeConn(c *conn, code int, reason string) {
 	c.closeOnce.Do(func() {
+		c.mu.Lock()
 		c.closeCode, c.closeReason = code, reason
-		c.ws.Close(websocket.StatusCode(code), reason)
+		c.mu.Unlock()
+		go c.ws.Close(websocket.StatusCode(code), reason)
 	})
 }
 
@@ -484,7 +498,7 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, id string) 
 			"lastActiveAt": last.UTC().Format(time.RFC3339Nano),
 		})
 	case http.MethodDelete:
-		s.closeConn(c, 1005, "")
+		s.closeConn(c, 1000, "")
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		awsError(w, http.StatusMethodNotAllowed, "MethodNotAllowedException", "")
