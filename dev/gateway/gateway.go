@@ -428,7 +428,13 @@ func (s *Server) disconnect(c *conn, code int, reason string) {
 	rc := s.context(c, "$disconnect", "DISCONNECT")
 	rc.DisconnectStatusCode = int64(code)
 	rc.DisconnectReason = &reason
-	ev := events.APIGatewayWebsocketProxyRequest{Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}, RequestContext: rc}
+	// API Gateway's $disconnect carries these headers (aws-lambda-go's captured event).
+	hdr := map[string]string{"Host": s.opt.Domain, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
+	mv := map[string][]string{}
+	for k, v := range hdr {
+		mv[k] = []string{v}
+	}
+	ev := events.APIGatewayWebsocketProxyRequest{Headers: hdr, MultiValueHeaders: mv, RequestContext: rc}
 	s.call(context.Background(), c, rt, ev, rc.RequestID)
 }
 

@@ -64,7 +64,8 @@ func (f *fakeInvoker) Invoke(ctx context.Context, fn string, raw []byte) ([]byte
 	}
 }
 
-// checkRequired fails when a field API Gateway always sends is missing from the raw event.
+// checkRequired fails when a field API Gateway always sends is missing from the raw event: the
+// lists are the keys of aws-lambda-go's captured MESSAGE and DISCONNECT events.
 func checkRequired(t *testing.T, raw []byte, ev events.APIGatewayWebsocketProxyRequest) {
 	t.Helper()
 	var m map[string]map[string]any
@@ -77,7 +78,10 @@ func checkRequired(t *testing.T, raw []byte, ev events.APIGatewayWebsocketProxyR
 			t.Errorf("message event without body/isBase64Encoded: %s", raw)
 		}
 	case "DISCONNECT":
-		want = append(want, "disconnectStatusCode")
+		want = append(want, "disconnectStatusCode", "disconnectReason")
+		if !bytes.Contains(raw, []byte(`"headers":`)) || !bytes.Contains(raw, []byte(`"multiValueHeaders":`)) {
+			t.Errorf("disconnect event without headers: %s", raw)
+		}
 	case "CONNECT":
 		if !bytes.Contains(raw, []byte(`"headers":`)) || !bytes.Contains(raw, []byte(`"multiValueHeaders":`)) {
 			t.Errorf("connect event without headers: %s", raw)
