@@ -55,6 +55,7 @@ func newRoot(info BuildInfo) *cobra.Command {
 		newInspectCmd(),
 		newCheckCmd(info),
 		newRouteCmd(),
+		newDevCmd(),
 	)
 	return root
 }

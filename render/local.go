@@ -1,0 +1,253 @@
+package render
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/wsdesign/wsdesign/dev/app"
+	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// Values `wsdesign dev` gives pseudo parameters, as a stack in a default account would have them.
+const (
+	LocalRegion    = "us-east-1"
+	LocalAccountID = "123456789012"
+	localURLSuffix = "amazonaws.com"
+)
+
+// Local describes an API of the template for `wsdesign dev`: its routes and the functions they
+// run, with environment variables resolved locally. endpoint is the local server's base URL
+// (http://HOST:PORT): values built from the API's own URL point there instead.
+func Local(t *Template, a API, endpoint string) app.App {
+	id := localAPIID(a.Resource.ID)
+	out := app.App{API: app.API{ID: id, SelectionExpr: a.RouteSelectionExpression}}
+	for _, st := range a.Stages {
+		out.API.Stages = append(out.API.Stages, st.Name)
+	}
+	for _, az := range a.Authorizers {
+		for _, r := range a.Routes {
+			if r.Key == model.RouteConnect && r.HasAuthorizer && (r.AuthorizerID == az.ID) {
+				out.API.ConnectAuthorizer = &app.Authorizer{Name: az.ID, Function: az.Handler, IdentitySources: az.IdentitySource}
+			}
+		}
+	}
+	for _, r := range a.Routes {
+		lr := app.Route{Key: r.Key, TwoWay: r.TwoWay}
+		switch strings.ToUpper(r.IntegrationType) {
+		case IntegrationAWSProxy:
+			lr.Kind, lr.Function = app.Lambda, r.Handler
+		case "MOCK":
+			lr.Kind, lr.MockStatus = app.Mock, mockStatus(r.Integration)
+		case "HTTP", "HTTP_PROXY":
+			lr.Kind = app.HTTP
+		default:
+			lr.Kind = app.AWS
+		}
+		if n, err := strconv.Atoi(Text(r.Integration.Prop("TimeoutInMillis"))); err == nil {
+			lr.TimeoutMillis = n
+		}
+		out.API.Routes = append(out.API.Routes, lr)
+	}
+	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint}
+	globals := Get(Get(t.Root, "Globals"), "Function")
+	for _, r := range t.Resources() {
+		switch r.Type {
+		case TypeServerlessFunc, TypeLambdaFunction:
+		default:
+			continue
+		}
+		prop := func(name string) *yaml.Node {
+			if n := r.Prop(name); n != nil || r.Type != TypeServerlessFunc {
+				return n
+			}
+			return Get(globals, name)
+		}
+		f := app.Function{LogicalID: r.ID, Runtime: Text(prop("Runtime")), Handler: Text(prop("Handler")), Env: map[string]string{}}
+		if n, err := strconv.Atoi(Text(prop("Timeout"))); err == nil {
+			f.TimeoutSec = n
+		}
+		if inline, ok := Scalar(r.Prop("InlineCode")); ok && r.Type == TypeServerlessFunc {
+			f.InlineCode = inline
+		} else if r.Type == TypeServerlessFunc {
+			code := prop("CodeUri")
+			if s, ok := Scalar(code); ok {
+				f.Dir = filepath.Join(filepath.Dir(t.Path), s)
+			} else if code == nil {
+				f.Dir = filepath.Dir(t.Path)
+			} else {
+				f.Problem = "its CodeUri is not a local folder"
+			}
+		} else if zip, ok := Scalar(Get(r.Prop("Code"), "ZipFile")); ok {
+			f.InlineCode = zip
+		} else {
+			f.Problem = "its code is not inline (ZipFile)"
+		}
+		vars := map[string]*yaml.Node{}
+		if r.Type == TypeServerlessFunc {
+			addVars(vars, Get(Get(globals, "Environment"), "Variables"))
+		}
+		addVars(vars, Get(r.Prop("Environment"), "Variables"))
+		for k, n := range vars {
+			v, ok := res.value(n)
+			f.Env[k] = v
+			if !ok {
+				out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
+			}
+		}
+		out.Functions = append(out.Functions, f)
+	}
+	return out
+}
+
+func addVars(into map[string]*yaml.Node, m *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		into[m.Content[i].Value] = m.Content[i+1]
+	}
+}
+
+// mockStatus reads the statusCode a MOCK integration's request template gives (200 without one).
+func mockStatus(integ Resource) int {
+	tpls := integ.Prop("RequestTemplates")
+	if tpls == nil || tpls.Kind != yaml.MappingNode || len(tpls.Content) < 2 {
+		return 200
+	}
+	var v struct {
+		StatusCode int `json:"statusCode"`
+	}
+	if json.Unmarshal([]byte(Text(tpls.Content[1])), &v) != nil || v.StatusCode == 0 {
+		return 200
+	}
+	return v.StatusCode
+}
+
+// localAPIID is an API id shaped like AWS's (10 lowercase letters and digits), stable per logical ID.
+func localAPIID(logicalID string) string {
+	var b strings.Builder
+	for _, c := range strings.ToLower(logicalID) {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	s := (b.String() + "0000000000")[:10]
+	return s
+}
+
+type localResolver struct {
+	t        *Template
+	apiID    string // logical ID
+	id       string // local API id
+	endpoint string
+}
+
+// value resolves an environment variable's value; ok is false when part of it could not be
+// resolved locally (that part is then empty).
+func (r localResolver) value(n *yaml.Node) (string, bool) {
+	v, ok := r.resolve(n)
+	host := regexp.QuoteMeta(r.id + ".execute-api." + LocalRegion + "." + localURLSuffix)
+	return regexp.MustCompile(`(?:https|wss)://`+host).ReplaceAllString(v, r.endpoint), ok
+}
+
+func (r localResolver) resolve(n *yaml.Node) (string, bool) {
+	if s, ok := Scalar(n); ok {
+		return s, true
+	}
+	name, arg, ok := Intrinsic(n)
+	if !ok {
+		return "", false
+	}
+	switch name {
+	case "Ref":
+		return r.ref(Text(arg))
+	case "GetAtt":
+		parts := strings.SplitN(Text(arg), ".", 2)
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
+			parts = []string{Text(arg.Content[0]), Text(arg.Content[1])}
+		}
+		if len(parts) == 2 {
+			return r.getAtt(parts[0], parts[1])
+		}
+	case "Sub":
+		tpl, vars := arg, (*yaml.Node)(nil)
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
+			tpl, vars = arg.Content[0], arg.Content[1]
+		}
+		s, isStr := Scalar(tpl)
+		if !isStr {
+			return "", false
+		}
+		all := true
+		out := subVar.ReplaceAllStringFunc(s, func(m string) string {
+			key := m[2 : len(m)-1]
+			if v := Get(vars, key); v != nil {
+				x, ok := r.resolve(v)
+				all = all && ok
+				return x
+			}
+			var x string
+			var ok bool
+			if i := strings.Index(key, "."); i > 0 {
+				x, ok = r.getAtt(key[:i], key[i+1:])
+			} else {
+				x, ok = r.ref(key)
+			}
+			all = all && ok
+			return x
+		})
+		return strings.ReplaceAll(out, "${!", "${"), all
+	case "Join":
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 && arg.Content[1].Kind == yaml.SequenceNode {
+			all := true
+			var parts []string
+			for _, p := range arg.Content[1].Content {
+				x, ok := r.resolve(p)
+				all = all && ok
+				parts = append(parts, x)
+			}
+			return strings.Join(parts, Text(arg.Content[0])), all
+		}
+	}
+	return "", false
+}
+
+func (r localResolver) ref(name string) (string, bool) {
+	switch name {
+	case "AWS::Region":
+		return LocalRegion, true
+	case "AWS::AccountId":
+		return LocalAccountID, true
+	case "AWS::StackName":
+		return "local", true
+	case "AWS::URLSuffix":
+		return localURLSuffix, true
+	case "AWS::Partition":
+		return "aws", true
+	case r.apiID:
+		return r.id, true
+	}
+	if p := r.t.Parameter(name); p != nil {
+		d := Get(p, "Default")
+		s, ok := Scalar(d)
+		return s, ok
+	}
+	if res, ok := r.t.Resource(name); ok && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction) {
+		return name, true
+	}
+	return "", false
+}
+
+func (r localResolver) getAtt(id, attr string) (string, bool) {
+	if id == r.apiID && attr == "ApiEndpoint" {
+		return r.endpoint, true
+	}
+	if res, ok := r.t.Resource(id); ok && attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction) {
+		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + id, true
+	}
+	return "", false
+}

@@ -1,0 +1,93 @@
+package render
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/dev/app"
+)
+
+const localTemplate = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Table:
+    Type: String
+    Default: items
+Globals:
+  Function:
+    Runtime: nodejs22.x
+    Timeout: 7
+    CodeUri: src/
+    Environment:
+      Variables:
+        SHARED: yes
+Resources:
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          CALLBACK_URL: !Sub https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod
+          QUEUE: !GetAtt Queue.QueueUrl
+  Inline:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code:
+        ZipFile: "def handler(e, c): return {}"
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Auth:
+        AuthType: CUSTOM
+        AuthArn: !GetAtt Inline.Arn
+        IdentitySource: [route.request.querystring.token]
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Handler.Arn
+        send:
+          FunctionArn: !GetAtt Handler.Arn
+          RouteResponseSelectionExpression: $default
+`
+
+func TestLocal(t *testing.T) {
+	tpl, err := Parse("proj/template.yaml", []byte(localTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, _ := Import(tpl)
+	a := Local(tpl, apis[0], "http://127.0.0.1:3001")
+	if a.API.SelectionExpr != "$request.body.action" || len(a.API.Stages) != 1 || a.API.Stages[0] != "prod" {
+		t.Errorf("api %+v", a.API)
+	}
+	if az := a.API.ConnectAuthorizer; az == nil || az.Function != "Inline" || len(az.IdentitySources) != 1 {
+		t.Errorf("authorizer %+v", az)
+	}
+	if len(a.API.Routes) != 2 || a.API.Routes[1] != (app.Route{Key: "send", TwoWay: true, Kind: app.Lambda, Function: "Handler"}) {
+		t.Errorf("routes %+v", a.API.Routes)
+	}
+	fns := map[string]app.Function{}
+	for _, f := range a.Functions {
+		fns[f.LogicalID] = f
+	}
+	h := fns["Handler"]
+	if h.Runtime != "nodejs22.x" || h.TimeoutSec != 7 || h.Dir != filepath.Join("proj", "src") || h.Handler != "app.handler" {
+		t.Errorf("Globals not applied: %+v", h)
+	}
+	want := map[string]string{"SHARED": "yes", "TABLE": "items", "CALLBACK_URL": "http://127.0.0.1:3001/prod", "QUEUE": ""}
+	for k, v := range want {
+		if h.Env[k] != v {
+			t.Errorf("%s = %q, want %q", k, h.Env[k], v)
+		}
+	}
+	if len(a.Unresolved) != 1 || a.Unresolved[0].Variable != "QUEUE" {
+		t.Errorf("unresolved %+v", a.Unresolved)
+	}
+	if in := fns["Inline"]; in.InlineCode == "" || in.Runtime != "python3.12" || in.TimeoutSec != 0 {
+		t.Errorf("inline %+v", in)
+	}
+}
