@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wsdesign/wsdesign/model"
+	"github.com/wsdesign/wsdesign/stub"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -172,12 +173,16 @@ type emitter struct {
 	opt  Options
 	plan model.Plan
 	f    Fragment
+	// authToken is the parameter a new authorizer function compares
+	// tokens with, when the design has one.
+	authToken string
 }
 
 func (e *emitter) fragment() (Fragment, error) {
 	e.f.Plan = e.plan
 	api := e.plan.API.Value
 	e.parameters()
+	e.authTokenParameter()
 	e.add(e.plan.API.Value, e.api())
 	e.add(e.plan.Stage.Value, e.resource(TypeStage, e.mapping().
 		set("ApiId", e.ref(api)).
@@ -253,6 +258,48 @@ func (e *emitter) parameters() {
 			set("AllowedPattern", e.str(`^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)).
 			set("ConstraintDescription", e.str("a Lambda function ARN, such as arn:aws:lambda:us-east-1:123456789012:function:my-function")).node})
 	}
+}
+
+// authTokenParameter declares the NoEcho parameter that a new authorizer
+// function reads as AUTH_TOKEN: without a default, sam deploy --guided asks
+// for it and aws cloudformation deploy refuses to go on without it. It is
+// named after the API and numbered when the name is taken.
+func (e *emitter) authTokenParameter() {
+	a := e.d.Authorizer
+	if a == nil || a.Handler.Kind != model.LinkNew {
+		return
+	}
+	used := map[string]bool{}
+	for _, id := range e.plan.All() {
+		used[id.Value] = true
+	}
+	for _, p := range e.f.Parameters {
+		used[p.ID] = true
+	}
+	base := e.plan.API.Value + "AuthToken"
+	name := base
+	for i := 2; used[name] || e.opt.Taken != nil && e.opt.Taken(name); i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	e.authToken = name
+	e.f.Parameters = append(e.f.Parameters, Entry{ID: name, Node: e.mapping().
+		set("Type", e.str(TypeStringParameter)).
+		set("NoEcho", e.boolean(true)).
+		set("MinLength", e.str("1")).
+		set("Description", e.str("Token that clients of the WebSocket API "+e.plan.API.Value+" send to connect; the authorizer function "+a.Handler.FunctionID+" reads it as "+stub.AuthTokenEnv)).node})
+}
+
+// identitySource is the identity source of the authorizer that function l
+// is, and "" when l is not a new authorizer function.
+func (e *emitter) identitySource(l model.LambdaLink) string {
+	a := e.d.Authorizer
+	if a == nil || e.authToken == "" || a.Handler.Key() != l.Key() {
+		return ""
+	}
+	if len(a.IdentitySource) > 0 {
+		return a.IdentitySource[0]
+	}
+	return model.DefaultIdentitySource
 }
 
 func (e *emitter) api() *yaml.Node {
@@ -345,6 +392,8 @@ func (e *emitter) callbackURL(scheme string) *yaml.Node {
 func (e *emitter) function(fn model.FunctionIDs) {
 	l := fn.Function
 	_, handles := e.plan.Handler(l.Key())
+	identity := e.identitySource(l)
+	env := e.environment(handles, identity != "")
 	if e.opt.Flavor == SAM {
 		props := e.mapping().
 			set("CodeUri", e.str(l.CodeURI)).
@@ -354,7 +403,9 @@ func (e *emitter) function(fn model.FunctionIDs) {
 			props.set("Policies", e.seq(e.mapping().
 				set("Version", e.str(iamPolicyVersion)).
 				set("Statement", e.seq(e.manageConnections())).node))
-			props.set("Environment", e.environment())
+		}
+		if env != nil {
+			props.set("Environment", env)
 		}
 		e.add(fn.ID.Value, e.resource(TypeServerlessFunc, props))
 		return
@@ -363,9 +414,9 @@ func (e *emitter) function(fn model.FunctionIDs) {
 		set("Handler", e.str(handlerName(l.Runtime, true))).
 		set("Runtime", e.str(l.Runtime)).
 		set("Role", e.getAtt(fn.Role.Value, "Arn")).
-		set("Code", e.mapping().set("ZipFile", e.literalBlock(inlineCode(l.Runtime, !handles))).node)
-	if handles {
-		props.set("Environment", e.environment())
+		set("Code", e.mapping().set("ZipFile", e.literalBlock(inlineCode(l.Runtime, codeIdentity(handles, identity)))).node)
+	if env != nil {
+		props.set("Environment", env)
 	}
 	e.add(fn.ID.Value, e.resource(TypeLambdaFunction, props))
 
@@ -387,8 +438,31 @@ func (e *emitter) function(fn model.FunctionIDs) {
 	e.add(fn.Role.Value, e.resource(TypeIAMRole, role))
 }
 
-func (e *emitter) environment() *yaml.Node {
-	return e.mapping().set("Variables", e.mapping().set(CallbackEnv, e.callbackURL("https")).node).node
+// codeIdentity is what inlineCode needs: the identity source of a function
+// that only authorizes. A function that also handles routes gets the route
+// handler, which the user extends.
+func codeIdentity(handles bool, identity string) string {
+	if handles {
+		return ""
+	}
+	return identity
+}
+
+// environment is the Environment of a new function: the callback URL for
+// one that handles routes, the token parameter for an authorizer; nil for
+// neither.
+func (e *emitter) environment(handles, authorizes bool) *yaml.Node {
+	vars := e.mapping()
+	if handles {
+		vars.set(CallbackEnv, e.callbackURL("https"))
+	}
+	if authorizes {
+		vars.set(stub.AuthTokenEnv, e.ref(e.authToken))
+	}
+	if !handles && !authorizes {
+		return nil
+	}
+	return e.mapping().set("Variables", vars.node).node
 }
 
 // handlerName is the Handler of a new function. Inline code is always

@@ -1,5 +1,11 @@
 package render
 
+import (
+	"fmt"
+
+	"github.com/wsdesign/wsdesign/stub"
+)
+
 // The inline code of new functions in plain CloudFormation: small handlers
 // that work as deployed, so that the API answers before the user writes a
 // line, and that show where the request's facts are.
@@ -15,14 +21,22 @@ exports.handler = async (event) => {
 `
 
 const nodeAuthorizer = `// Authorizes clients when they connect. API Gateway has already refused
-// requests without the identity source; verify its value here.
-exports.handler = async (event) => ({
-  principalId: 'client',
-  policyDocument: {
-    Version: '2012-10-17',
-    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
-  },
-});
+// requests without the identity source, %[1]s.
+// Until a real check (a session lookup, a JWT) replaces it, a token is good
+// when it equals the %[2]s environment variable; with %[2]s unset,
+// everyone is denied.
+exports.handler = async (event) => {
+  const token = %[3]s;
+  const expected = process.env.%[2]s;
+  const effect = Boolean(expected) && token === expected ? 'Allow' : 'Deny';
+  return {
+    principalId: 'client',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }],
+    },
+  };
+};
 `
 
 const pythonHandler = `# Handles the WebSocket routes linked to this function. The callback URL to
@@ -38,27 +52,39 @@ def handler(event, context):
 `
 
 const pythonAuthorizer = `# Authorizes clients when they connect. API Gateway has already refused
-# requests without the identity source; verify its value here.
+# requests without the identity source, %[1]s.
+# Until a real check (a session lookup, a JWT) replaces it, a token is good
+# when it equals the %[2]s environment variable; with %[2]s unset,
+# everyone is denied.
+import os
+
+
 def handler(event, context):
+    token = %[3]s
+    expected = os.environ.get("%[2]s")
+    effect = "Allow" if expected and token == expected else "Deny"
     return {
         "principalId": "client",
         "policyDocument": {
             "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event["methodArn"]}],
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": event["methodArn"]}],
         },
     }
 `
 
-// inlineCode is the ZipFile of a new function in a runtime; authorizer is
-// true for a function that only authorizes connections.
-func inlineCode(runtime string, authorizer bool) string {
-	switch {
-	case isPython(runtime) && authorizer:
-		return pythonAuthorizer
-	case isPython(runtime):
-		return pythonHandler
-	case authorizer:
-		return nodeAuthorizer
+// inlineCode is the ZipFile of a new function in a runtime. identity is the
+// identity source of a function that only authorizes connections, and
+// empty for one that handles routes.
+func inlineCode(runtime, identity string) string {
+	if identity == "" {
+		if isPython(runtime) {
+			return pythonHandler
+		}
+		return nodeHandler
 	}
-	return nodeHandler
+	js, py := stub.TokenExpressions(identity)
+	if isPython(runtime) {
+		return fmt.Sprintf(pythonAuthorizer, identity, stub.AuthTokenEnv, py)
+	}
+	return fmt.Sprintf(nodeAuthorizer, identity, stub.AuthTokenEnv, js)
 }

@@ -263,6 +263,14 @@ type identity struct {
 	Others []string
 }
 
+// TokenExpressions are the JavaScript and Python expressions that read the
+// value of an identity source from an authorizer's event, or yield
+// undefined/None when it is missing.
+func TokenExpressions(src string) (js, python string) {
+	id := readIdentity(src)
+	return id.JS, id.Python
+}
+
 var jsIdent = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
 // readIdentity maps an identity source (model.ValidateIdentitySource) to the

@@ -9,34 +9,15 @@ import (
 	"github.com/wsdesign/wsdesign/internal/cli"
 )
 
-// Set by the release build through -ldflags "-X main.version=… -X main.commit=…".
+// Set by the release build through
+// -ldflags "-X main.version=… -X main.commit=… -X main.date=…".
 var (
 	version = ""
 	commit  = ""
+	date    = ""
 )
 
 func main() {
-	os.Exit(cli.Execute(buildInfo()))
-}
-
-// buildInfo falls back to what the Go toolchain recorded when the binary was
-// not built by the release (go install, go run, go build).
-func buildInfo() cli.BuildInfo {
-	b := cli.BuildInfo{Version: version, Commit: commit}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return b
-	}
-	if b.Version == "" {
-		b.Version = info.Main.Version
-	}
-	for _, s := range info.Settings {
-		switch {
-		case s.Key == "vcs.revision" && b.Commit == "":
-			b.Commit = s.Value
-		case s.Key == "vcs.modified" && s.Value == "true" && b.Commit != "" && commit == "":
-			b.Dirty = true
-		}
-	}
-	return b
+	info, _ := debug.ReadBuildInfo()
+	os.Exit(cli.Execute(cli.NewBuildInfo(version, commit, date, info)))
 }

@@ -14,7 +14,10 @@ import (
 type BuildInfo struct {
 	Version string
 	Commit  string
-	Dirty   bool
+	// Date is when the release was built, or the time of the commit a
+	// checkout was built from.
+	Date  string
+	Dirty bool
 }
 
 // Execute runs the command line and returns the process's exit code.
