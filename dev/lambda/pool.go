@@ -129,6 +129,14 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 		if f.MaxConcurrency <= 0 {
 			f.MaxConcurrency = opt.MaxConcurrency
 		}
+		if f.Dir != "" {
+			// The process runs in its code folder, so a relative folder would be resolved twice.
+			abs, err := filepath.Abs(f.Dir)
+			if err != nil {
+				return nil, fmt.Errorf("lambda: %w", err)
+			}
+			f.Dir = abs
+		}
 		if f.InlineCode != "" {
 			dir := filepath.Join(tmp, "fn-"+f.Name)
 			if err := os.MkdirAll(dir, 0o700); err != nil {

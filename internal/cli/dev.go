@@ -14,15 +14,18 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wsdesign/wsdesign/dev/app"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
+	"github.com/wsdesign/wsdesign/dev/lambda"
 	"github.com/wsdesign/wsdesign/render"
 )
 
 func newDevCmd() *cobra.Command {
 	var apiID, host, logFormat string
-	var port int
+	var port, maxConcurrency int
 	var origins []string
+	var python string
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
 		Short: "Serve the template's WebSocket API locally, behaving as API Gateway does",
@@ -57,7 +60,13 @@ func newDevCmd() *cobra.Command {
 				return fmt.Errorf("listening on %s: %w", addr, err)
 			}
 			local := render.Local(t, a, "http://"+ln.Addr().String())
-			srv := gateway.New(local, noRunner{}, sink, gateway.Options{AllowedOrigins: origins, Domain: ln.Addr().String()})
+			pool, err := startFunctions(local, "http://"+ln.Addr().String(), sink, lambda.Options{Python: python, MaxConcurrency: maxConcurrency})
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			defer pool.Close(context.Background())
+			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Domain: ln.Addr().String()})
 			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Listening, Text: "ws://" + ln.Addr().String() + " (local use only)"})
 			for _, r := range local.API.Routes {
@@ -90,14 +99,38 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().IntVar(&port, "port", 3001, "port to listen on")
 	cmd.Flags().StringVar(&host, "host", "127.0.0.1", "address to listen on (for local use only)")
 	cmd.Flags().StringVar(&logFormat, "log", "", "log format: text or json (json when standard output is not a terminal)")
+	cmd.Flags().StringVar(&python, "python", "", "Python interpreter for Python functions (default python3 on PATH)")
+	cmd.Flags().IntVar(&maxConcurrency, "max-concurrency", 10, "processes per function at most; further invocations wait their turn")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "allow browser pages from these hosts (host or host:port patterns) besides local ones")
 	return cmd
 }
 
-// noRunner stands in until functions run locally: every invocation fails, so routes answer as
+// startFunctions starts no process: it prepares a pool that runs each function of the app on
+// its first invocation, with the environment handlers need to reach the local @connections API
+// without code changes. Functions that cannot run locally are listed, and their routes answer as
 // failing integrations do.
-type noRunner struct{}
-
-func (noRunner) Invoke(context.Context, string, []byte) ([]byte, error) {
-	return nil, errors.New("running functions locally is not available yet")
+func startFunctions(local app.App, endpoint string, sink event.Sink, opt lambda.Options) (*lambda.Pool, error) {
+	opt.Output = func(function, stream, line string) {
+		sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: function, Text: line})
+	}
+	var fns []lambda.Function
+	for _, f := range local.Functions {
+		if f.Problem != "" {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "not run locally: " + f.Problem})
+			continue
+		}
+		env := map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}
+		for k, v := range f.Env {
+			env[k] = v
+		}
+		timeout := 3 * time.Second
+		if f.TimeoutSec > 0 {
+			timeout = time.Duration(f.TimeoutSec) * time.Second
+		}
+		fns = append(fns, lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode})
+	}
+	for name, why := range lambda.Unsupported(fns) {
+		sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: name, Text: "not run locally: " + why})
+	}
+	return lambda.NewPool(fns, opt)
 }
