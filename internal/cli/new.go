@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/google/renameio/v2/maybe"
 	"github.com/spf13/cobra"
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
+	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/stub"
@@ -336,14 +336,13 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 		_, err := cmd.OutOrStdout().Write(out)
 		return err
 	}
-	// Atomic (temporary file, fsync, rename) where the platform allows;
-	// renameio cannot promise it on Windows, where this is a plain write of a
-	// new file.
+	// Written whole or not at all, and never over a file that appeared while
+	// the wizard was open.
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := maybe.WriteFile(path, out, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := fileio.CreateFile(path, out, 0o644); err != nil {
+		return err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
 		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))

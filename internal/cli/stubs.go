@@ -9,8 +9,7 @@ import (
 	"path"
 	"path/filepath"
 
-	"github.com/google/renameio/v2/maybe"
-
+	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/stub"
 )
 
@@ -62,7 +61,7 @@ func writeStubs(dir string, plan stubPlan) ([]string, error) {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return done, fmt.Errorf("handler stub: %w", err)
 		}
-		if err := maybe.WriteFile(p, f.Content, f.Mode); err != nil {
+		if err := fileio.CreateFile(p, f.Content, f.Mode); err != nil {
 			return done, fmt.Errorf("handler stub: %w", err)
 		}
 		done = append(done, f.Path)

@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/google/renameio/v2"
 )
 
 // Options of WriteFile.
@@ -32,10 +30,75 @@ func WriteFile(path string, data []byte, opt Options) error {
 			return fmt.Errorf("backing up %s: %w", path, err)
 		}
 	}
-	if err := renameio.WriteFile(target, data, newFileMode); err != nil {
+	perm := fs.FileMode(newFileMode)
+	if fi, err := os.Stat(target); err == nil {
+		perm = fi.Mode().Perm()
+	}
+	if err := replace(target, data, perm); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// CreateFile writes a file that must not exist yet, atomically: a file that
+// appears at path meanwhile is never replaced (the complete temporary file is
+// hard-linked into place, which fails when path exists). A symlink is written
+// through to its target, dangling ones included.
+func CreateFile(path string, data []byte, perm fs.FileMode) error {
+	target, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := writeTemp(target, data, perm)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, target); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("writing %s: %w (it appeared while wsdesign was running; nothing was written)", path, fs.ErrExist)
+		}
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return syncDir(filepath.Dir(target))
+}
+
+// replace writes data beside target and renames it over target in one step,
+// so that readers see the old file or the new one, never a part.
+func replace(target string, data []byte, perm fs.FileMode) error {
+	tmp, err := writeTemp(target, data, perm)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(filepath.Dir(target))
+}
+
+// writeTemp writes data to a new temporary file in target's folder (a rename
+// is atomic only within one file system), synced to disk, and returns its path.
+func writeTemp(target string, data []byte, perm fs.FileMode) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 // resolve follows symlinks to the file that holds the contents. A path that
@@ -73,5 +136,5 @@ func backup(path, target string) error {
 		return err
 	}
 	perm := fi.Mode().Perm()
-	return renameio.WriteFile(path+"~", old, perm, renameio.WithStaticPermissions(perm))
+	return replace(path+"~", old, perm)
 }

@@ -95,3 +95,38 @@ func BenchmarkWriteFile(b *testing.B) {
 		}
 	}
 }
+
+func TestCreateFileNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	if err := CreateFile(path, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := CreateFile(path, []byte("second"), 0o644)
+	if err == nil {
+		t.Fatal("CreateFile replaced a file that exists")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "first" {
+		t.Errorf("contents %q, want the first file's", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestCreateFileThroughDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "template.yaml")
+	if err := os.Symlink("real.yaml", link); err != nil {
+		t.Skip("symlinks unavailable:", err)
+	}
+	if err := CreateFile(link, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", fi, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "real.yaml")); string(got) != "new" {
+		t.Errorf("target holds %q, want new", got)
+	}
+}
