@@ -251,7 +251,7 @@ func outsideLines(t *Template, touched map[string][]string) []string {
 			if !slices.Contains(ids, k.Value) {
 				continue
 			}
-			first, last := k.Line, k.Line
+			first, last := k.Line, 0
 			if t.Format == JSON {
 				last, _ = lineCol(t.Src, s.jsonEnd(s.off(v))-1)
 			} else {

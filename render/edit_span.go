@@ -119,19 +119,6 @@ func (s *source) blockEntry(k, v *yaml.Node) blockLines {
 	return b
 }
 
-// blockItem finds the lines of an item of a block sequence: from its dash
-// to the last line of its value. It returns the dash's column (0-based).
-func (s *source) blockItem(item *yaml.Node) (blockLines, int) {
-	t := s.text(item.Line)
-	dash := bytes.LastIndexByte(t[:min(len(t), s.off(item)-s.start(item.Line))], '-')
-	if dash < 0 {
-		dash = max(item.Column-3, 0)
-	}
-	b := blockLines{head: item.Line, key: item.Line}
-	b.last = s.lastLine(item.Line, dash, func([]byte) bool { return false })
-	return b, dash
-}
-
 // lastLine is the last line of a block that starts on line first: the lines
 // after it indented deeper than col (comments included, blank lines
 // skipped), and those at col for which atCol, given the line from col on,

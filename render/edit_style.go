@@ -98,11 +98,6 @@ func (st Style) yamlEntry(key string, v *yaml.Node, indent int) string {
 	return st.yamlLines(m, indent)
 }
 
-// yamlItem renders a sequence item, its dash at column dash.
-func (st Style) yamlItem(v *yaml.Node, dash int) string {
-	return st.yamlLines(&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{st.form(v)}}, dash)
-}
-
 func (st Style) yamlLines(n *yaml.Node, indent int) string {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)

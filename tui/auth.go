@@ -117,8 +117,8 @@ func (s *authScreen) check(m *Model) {
 	s.handler.err, s.sources.err = nil, nil
 	if a := m.current().Authorizer; a != nil {
 		s.handler.value = describeLink(a.Handler)
-		s.handler.err, _ = problemAt(m.problems, model.FieldAuthorizer)
-		s.sources.err, _ = problemAt(m.problems, model.FieldIdentitySource)
+		_, s.handler.err = problemAt(m.problems, model.FieldAuthorizer)
+		_, s.sources.err = problemAt(m.problems, model.FieldIdentitySource)
 		s.sources.note = "Comma-separated. Browsers cannot set headers on a WebSocket: a query string token is the usual choice."
 	}
 	s.next.err = cmp.Or(s.handler.err, s.sources.err)

@@ -91,7 +91,7 @@ func (m *Model) updateEndpoint(msg tea.KeyPressMsg) tea.Cmd {
 func (s *endpointScreen) check(m *Model) {
 	i := m.editedIndex()
 	e := s.draft()
-	s.route.err, s.route.warn = problemAt(m.problems, model.EndpointField(i, "route"))
+	s.route.warn, s.route.err = problemAt(m.problems, model.EndpointField(i, "route"))
 	s.route.note = ""
 	if s.route.err == nil {
 		s.route.note = routeNote(m.design, e.Route)
@@ -102,7 +102,7 @@ func (s *endpointScreen) check(m *Model) {
 	if err := model.ValidateMode(e.Route, model.TwoWay); err != nil {
 		two.disabled = err.Error()
 	}
-	s.mode.err, _ = problemAt(m.problems, model.EndpointField(i, "mode"))
+	_, s.mode.err = problemAt(m.problems, model.EndpointField(i, "mode"))
 	if e.Mode == model.TwoWay {
 		s.mode.note = `The handler returns {"body": "…"}, which is sent back to the client.`
 	} else {
@@ -110,14 +110,14 @@ func (s *endpointScreen) check(m *Model) {
 	}
 
 	s.handler.value = describeLink(e.Handler)
-	s.handler.err, _ = problemAt(m.problems, model.EndpointField(i, "handler"))
+	_, s.handler.err = problemAt(m.problems, model.EndpointField(i, "handler"))
 	// The Save field stands for the whole endpoint.
 	s.save.err = cmp.Or(s.route.err, s.mode.err, s.handler.err)
 	s.save.touched = s.save.touched || s.form.focused(s.fields()) == s.save
 }
 
-// problemAt returns the first error and the first warning of a field.
-func problemAt(ps model.Problems, field string) (err error, warn string) {
+// problemAt returns the first warning and the first error of a field.
+func problemAt(ps model.Problems, field string) (warn string, err error) {
 	for _, p := range ps.For(field) {
 		switch {
 		case p.Severity == model.Error && err == nil:
@@ -126,7 +126,7 @@ func problemAt(ps model.Problems, field string) (err error, warn string) {
 			warn = p.Message
 		}
 	}
-	return err, warn
+	return warn, err
 }
 
 // plainError is a problem's message without its field path, for showing next

@@ -10,20 +10,6 @@ import (
 	"github.com/wsdesign/wsdesign/model"
 )
 
-// roleNames say what each logical ID names, in the panel's words.
-var roleNames = map[model.Role]string{
-	model.RoleAPI:                  "API",
-	model.RoleStage:                "stage",
-	model.RoleRoute:                "route",
-	model.RoleRouteResponse:        "route response",
-	model.RoleIntegration:          "integration",
-	model.RolePermission:           "invoke permission",
-	model.RoleAuthorizer:           "authorizer",
-	model.RoleAuthorizerPermission: "authorizer permission",
-	model.RoleFunction:             "new function",
-	model.RoleFunctionRole:         "function role",
-}
-
 // panelEntry is one logical ID as the panel lists it.
 type panelEntry struct {
 	id    model.ID

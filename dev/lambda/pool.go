@@ -84,8 +84,6 @@ type Pool struct {
 	opt   Options
 	tmp   string
 	fns   map[string]*function
-	mu    sync.Mutex
-	close bool
 }
 
 type function struct {
