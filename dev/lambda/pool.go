@@ -81,9 +81,9 @@ var ErrTimeout = errors.New("task timed out")
 
 // Pool runs functions in warm processes.
 type Pool struct {
-	opt   Options
-	tmp   string
-	fns   map[string]*function
+	opt Options
+	tmp string
+	fns map[string]*function
 }
 
 type function struct {
