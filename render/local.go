@@ -53,6 +53,7 @@ func Local(t *Template, a API, endpoint string) app.App {
 		out.API.Routes = append(out.API.Routes, lr)
 	}
 	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint}
+	out.Tables = res.tables()
 	globals := Get(Get(t.Root, "Globals"), "Function")
 	for _, r := range t.Resources() {
 		switch r.Type {
@@ -236,18 +237,110 @@ func (r localResolver) ref(name string) (string, bool) {
 		s, ok := Scalar(d)
 		return s, ok
 	}
-	if res, ok := r.t.Resource(name); ok && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction) {
-		return name, true
+	if res, ok := r.t.Resource(name); ok {
+		switch res.Type {
+		case TypeServerlessFunc, TypeLambdaFunction:
+			return name, true
+		case TypeDynamoDBTable, TypeSimpleTable:
+			return r.tableName(res), true
+		}
 	}
 	return "", false
+}
+
+// tableName is a table's TableName, or the name a local stack would give it.
+func (r localResolver) tableName(res Resource) string {
+	if v, ok := r.resolve(res.Prop("TableName")); ok && v != "" {
+		return v
+	}
+	return "local-" + res.ID
+}
+
+// tableShape lists the properties of AWS::DynamoDB::Table that shape a table;
+// they have the names and values CreateTable takes.
+var tableShape = []string{"KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode", "ProvisionedThroughput"}
+
+// tables reads the template's DynamoDB tables, with their names and values
+// resolved locally.
+func (r localResolver) tables() []app.Table {
+	var out []app.Table
+	for _, res := range r.t.Resources() {
+		def := map[string]any{}
+		switch res.Type {
+		case TypeDynamoDBTable:
+			for _, k := range tableShape {
+				if n := res.Prop(k); n != nil {
+					def[k] = r.plain(n)
+				}
+			}
+		case TypeSimpleTable:
+			// SAM's SimpleTable: a single hash key, id of type String by default.
+			key, typ := "id", "String"
+			if pk := res.Prop("PrimaryKey"); pk != nil {
+				if v, ok := r.resolve(Get(pk, "Name")); ok && v != "" {
+					key = v
+				}
+				if v, ok := r.resolve(Get(pk, "Type")); ok && v != "" {
+					typ = v
+				}
+			}
+			def["KeySchema"] = []any{map[string]any{"AttributeName": key, "KeyType": "HASH"}}
+			def["AttributeDefinitions"] = []any{map[string]any{"AttributeName": key, "AttributeType": map[string]string{"String": "S", "Number": "N", "Binary": "B"}[typ]}}
+			if n := res.Prop("ProvisionedThroughput"); n != nil {
+				def["ProvisionedThroughput"] = r.plain(n)
+			}
+		default:
+			continue
+		}
+		out = append(out, app.Table{LogicalID: res.ID, Name: r.tableName(res), Definition: def})
+	}
+	return out
+}
+
+// plain turns a template value into plain JSON values, resolving intrinsics
+// locally; integers stay numbers.
+func (r localResolver) plain(n *yaml.Node) any {
+	if _, _, ok := Intrinsic(n); ok {
+		v, _ := r.resolve(n)
+		return v
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			m[n.Content[i].Value] = r.plain(n.Content[i+1])
+		}
+		return m
+	case yaml.SequenceNode:
+		l := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			l = append(l, r.plain(c))
+		}
+		return l
+	case yaml.AliasNode:
+		return r.plain(n.Alias)
+	}
+	if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+		return i
+	}
+	return n.Value
 }
 
 func (r localResolver) getAtt(id, attr string) (string, bool) {
 	if id == r.apiID && attr == "ApiEndpoint" {
 		return r.endpoint, true
 	}
-	if res, ok := r.t.Resource(id); ok && attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction) {
+	res, ok := r.t.Resource(id)
+	switch {
+	case !ok:
+	case attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction):
 		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + id, true
+	case (res.Type == TypeDynamoDBTable || res.Type == TypeSimpleTable) && attr == "Arn", res.Type == TypeDynamoDBTable && attr == "StreamArn":
+		arn := "arn:aws:dynamodb:" + LocalRegion + ":" + LocalAccountID + ":table/" + r.tableName(res)
+		if attr == "StreamArn" {
+			arn += "/stream/local"
+		}
+		return arn, true
 	}
 	return "", false
 }

@@ -16,6 +16,8 @@ const (
 	TypeServerlessFunc  = "AWS::Serverless::Function"
 	TypeServerlessWSAPI = "AWS::Serverless::WebSocketApi"
 	TypeIAMRole         = "AWS::IAM::Role"
+	TypeDynamoDBTable   = "AWS::DynamoDB::Table"
+	TypeSimpleTable     = "AWS::Serverless::SimpleTable"
 	TypeStringParameter = "String"
 )
 

@@ -12,6 +12,7 @@ const (
 type App struct {
 	API       API
 	Functions []Function
+	Tables    []Table
 	// Unresolved lists template values that could not be resolved locally.
 	Unresolved []Unresolved
 }
@@ -62,4 +63,14 @@ type Unresolved struct {
 	Function string
 	Variable string
 	Given    string
+}
+
+// Table is a DynamoDB table the template declares. Definition holds the
+// CreateTable parameters that shape it (KeySchema, AttributeDefinitions,
+// indexes, BillingMode, ProvisionedThroughput), with DynamoDB's own names,
+// as plain JSON values.
+type Table struct {
+	LogicalID  string
+	Name       string
+	Definition map[string]any
 }

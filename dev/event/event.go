@@ -23,7 +23,9 @@ const (
 	Push       Kind = "push"
 	Disconnect Kind = "disconnect"
 	Output     Kind = "output"
-	Warning    Kind = "warning"
+	// Table is a call to a local DynamoDB table: Text names the operation and the table.
+	Table   Kind = "table"
+	Warning Kind = "warning"
 )
 
 // Event is one line of the log. Fields that do not apply to a Kind are left empty.

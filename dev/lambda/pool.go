@@ -21,7 +21,7 @@ import (
 	"time"
 )
 
-//go:embed bootstrap/node.mjs bootstrap/python.py
+//go:embed bootstrap/node.mjs bootstrap/python.py bootstrap/sdk-hook.mjs bootstrap/sdk-register.mjs
 var bootstraps embed.FS
 
 // Function is one Lambda function as the template declares it.
@@ -42,7 +42,17 @@ type Options struct {
 	Node           string // default node on PATH
 	MaxConcurrency int    // per function, default 10
 	Output         func(function, stream, line string)
+	// NPM installs the AWS SDK packages handlers import without carrying
+	// them (default npm on PATH) into SDKCache (default
+	// os.UserCacheDir()/wsdesign/node-sdk).
+	NPM      string
+	SDKCache string
 }
+
+// AccessKeyID is the placeholder access key handlers get: the AWS SDKs sign
+// requests and need one, and local services that keep data apart by key (such
+// as DynamoDB Local) must be given the same.
+const AccessKeyID = "wsdesign"
 
 // Supported reports whether the pool can run functions of runtime.
 func Supported(runtime string) bool {
@@ -106,12 +116,22 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 	if opt.Node == "" {
 		opt.Node = "node"
 	}
+	if opt.NPM == "" {
+		opt.NPM = "npm"
+	}
+	if opt.SDKCache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		opt.SDKCache = filepath.Join(dir, "wsdesign", "node-sdk")
+	}
 	tmp, err := os.MkdirTemp("", "wsdesign-lambda-")
 	if err != nil {
 		return nil, fmt.Errorf("lambda: %w", err)
 	}
 	p := &Pool{opt: opt, tmp: tmp, fns: map[string]*function{}}
-	for _, name := range []string{"node.mjs", "python.py"} {
+	for _, name := range []string{"node.mjs", "python.py", "sdk-hook.mjs", "sdk-register.mjs"} {
 		b, _ := bootstraps.ReadFile("bootstrap/" + name)
 		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o600); err != nil {
 			return nil, fmt.Errorf("lambda: %w", err)
@@ -134,6 +154,15 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 				return nil, fmt.Errorf("lambda: %w", err)
 			}
 			f.Dir = abs
+		}
+		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
+			if names := sdkImports(f.Dir); len(names) > 0 {
+				env, err := p.provideSDK(names)
+				if err != nil {
+					return nil, err
+				}
+				f.Env = withEnv(f.Env, env)
+			}
 		}
 		if f.InlineCode != "" {
 			dir := filepath.Join(tmp, "fn-"+f.Name)
@@ -287,7 +316,7 @@ func (f *function) start() (*process, error) {
 		"AWS_LAMBDA_FUNCTION_TIMEOUT":     strconv.Itoa(int(f.Timeout.Seconds())),
 		"AWS_REGION":                      "us-east-1",
 		"AWS_DEFAULT_REGION":              "us-east-1",
-		"AWS_ACCESS_KEY_ID":               "AKIDLOCAL",
+		"AWS_ACCESS_KEY_ID":               AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY":           "local",
 		"AWS_EXECUTION_ENV":               "AWS_Lambda_" + f.Runtime,
 		"TZ":                              ":UTC",
@@ -467,4 +496,20 @@ func (f *function) installHint() string {
 		return "pip install <module> -t " + f.Dir
 	}
 	return "npm install (in " + f.Dir + ")"
+}
+
+// withEnv returns env with extra added; NODE_OPTIONS values are joined, so
+// that every preload is kept.
+func withEnv(env, extra map[string]string) map[string]string {
+	out := make(map[string]string, len(env)+len(extra))
+	for k, v := range env {
+		out[k] = v
+	}
+	for k, v := range extra {
+		if k == "NODE_OPTIONS" && out[k] != "" {
+			v = v + " " + out[k]
+		}
+		out[k] = v
+	}
+	return out
 }

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wsdesign/wsdesign/dev/app"
+	"github.com/wsdesign/wsdesign/dev/awslocal"
+	"github.com/wsdesign/wsdesign/dev/dynamo"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
 	"github.com/wsdesign/wsdesign/dev/lambda"
@@ -25,7 +29,7 @@ func newDevCmd() *cobra.Command {
 	var apiID, host, logFormat string
 	var port, maxConcurrency int
 	var origins []string
-	var python string
+	var python, dynamoEndpoint, persist string
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
 		Short: "Serve the template's WebSocket API locally, behaving as API Gateway does",
@@ -60,7 +64,15 @@ func newDevCmd() *cobra.Command {
 				return fmt.Errorf("listening on %s: %w", addr, err)
 			}
 			local := render.Local(t, a, "http://"+ln.Addr().String())
-			pool, err := startFunctions(local, "http://"+ln.Addr().String(), sink, lambda.Options{Python: python, MaxConcurrency: maxConcurrency})
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			services, err := startServices(ctx, local, "http://"+ln.Addr().String(), sink, dynamo.Options{Endpoint: dynamoEndpoint, PersistDir: persist})
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			defer services.close()
+			pool, err := startFunctions(local, services.env, sink, lambda.Options{Python: python, MaxConcurrency: maxConcurrency})
 			if err != nil {
 				ln.Close()
 				return err
@@ -77,8 +89,6 @@ func newDevCmd() *cobra.Command {
 			for _, u := range local.Unresolved {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: fmt.Sprintf("%s cannot be resolved locally; given %q", u.Variable, u.Given)})
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
 			select {
@@ -101,15 +111,89 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().StringVar(&logFormat, "log", "", "log format: text or json (json when standard output is not a terminal)")
 	cmd.Flags().StringVar(&python, "python", "", "Python interpreter for Python functions (default python3 on PATH)")
 	cmd.Flags().IntVar(&maxConcurrency, "max-concurrency", 10, "processes per function at most; further invocations wait their turn")
+	cmd.Flags().StringVar(&dynamoEndpoint, "dynamodb-endpoint", "", "a running DynamoDB Local or LocalStack to create the template's tables in (default: dynalite, installed once with npm)")
+	cmd.Flags().StringVar(&persist, "persist", "", "keep the tables' data in this folder between runs (default: in memory)")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "allow browser pages from these hosts (host or host:port patterns) besides local ones")
 	return cmd
+}
+
+// services are the local stand-ins for what handlers reach in AWS: the
+// template's DynamoDB tables, and a front that answers for AWS host names
+// (the API's own execute-api host included), so that handlers reach them
+// without code changes.
+type services struct {
+	env   map[string]string
+	front *awslocal.Front
+	db    *dynamo.Server
+}
+
+// startServices starts the front and, when the template declares tables, a
+// local DynamoDB with those tables; env is what every handler process gets.
+func startServices(ctx context.Context, local app.App, endpoint string, sink event.Sink, dopt dynamo.Options) (*services, error) {
+	s := &services{env: map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}}
+	warn := func(text string) { sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: text}) }
+	fopt := awslocal.Options{Connections: endpoint, OnNotEmulated: func(service, host string) {
+		warn(fmt.Sprintf("a handler called %s (%s), which wsdesign dev does not emulate", service, host))
+	}}
+	if len(local.Tables) > 0 {
+		var tables []dynamo.Table
+		for _, t := range local.Tables {
+			def := maps.Clone(t.Definition)
+			def["TableName"] = t.Name
+			var dt dynamo.Table
+			b, err := json.Marshal(def)
+			if err == nil {
+				err = json.Unmarshal(b, &dt)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("table %s: %w", t.LogicalID, err)
+			}
+			tables = append(tables, dt)
+		}
+		dopt.Region, dopt.AccessKeyID = render.LocalRegion, lambda.AccessKeyID
+		dopt.OnMessage = warn
+		dopt.OnCall = func(operation, table string, status int, d time.Duration) {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Table, Status: status, Duration: d, Text: operation + " " + table})
+		}
+		db, err := dynamo.Start(ctx, dopt)
+		if err != nil {
+			return nil, fmt.Errorf("starting a local DynamoDB: %w", err)
+		}
+		s.db = db
+		if err := db.CreateTables(ctx, tables); err != nil {
+			s.close()
+			return nil, fmt.Errorf("creating the template's tables: %w", err)
+		}
+		for _, t := range tables {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Table, Text: "created " + t.Name + " in " + db.Backend()})
+		}
+		s.env["AWS_ENDPOINT_URL_DYNAMODB"] = db.URL()
+		fopt.DynamoDB = db.URL()
+	}
+	front, err := awslocal.Start(fopt)
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("starting the local front for AWS host names: %w", err)
+	}
+	s.front = front
+	maps.Copy(s.env, front.Env())
+	return s, nil
+}
+
+func (s *services) close() {
+	if s.front != nil {
+		s.front.Close()
+	}
+	if s.db != nil {
+		s.db.Close()
+	}
 }
 
 // startFunctions starts no process: it prepares a pool that runs each function of the app on
 // its first invocation, with the environment handlers need to reach the local @connections API
 // without code changes. Functions that cannot run locally are listed, and their routes answer as
 // failing integrations do.
-func startFunctions(local app.App, endpoint string, sink event.Sink, opt lambda.Options) (*lambda.Pool, error) {
+func startFunctions(local app.App, base map[string]string, sink event.Sink, opt lambda.Options) (*lambda.Pool, error) {
 	opt.Output = func(function, stream, line string) {
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: function, Text: line})
 	}
@@ -119,7 +203,7 @@ func startFunctions(local app.App, endpoint string, sink event.Sink, opt lambda.
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "not run locally: " + f.Problem})
 			continue
 		}
-		env := map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}
+		env := maps.Clone(base)
 		for k, v := range f.Env {
 			env[k] = v
 		}

@@ -1,0 +1,104 @@
+package lambda
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// sdkImport matches the AWS SDK for JavaScript v3 packages a file names.
+var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9-]+)(?:/[^"']*)?["']`)
+
+// sdkImports lists the @aws-sdk packages that the code in dir imports and
+// that neither dir nor a folder above it provides in node_modules: those
+// Lambda's Node.js runtime would provide.
+func sdkImports(dir string) []string {
+	var names []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == "node_modules" || (p != dir && strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".js", ".mjs", ".cjs":
+		default:
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(src, []byte("@aws-sdk/")) {
+			return nil
+		}
+		for _, m := range sdkImport.FindAllSubmatch(src, -1) {
+			names = append(names, string(m[1]))
+		}
+		return nil
+	})
+	slices.Sort(names)
+	names = slices.Compact(names)
+	return slices.DeleteFunc(names, func(name string) bool { return providedAbove(dir, name) })
+}
+
+// providedAbove reports whether node would find package name from dir.
+func providedAbove(dir, name string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "node_modules", filepath.FromSlash(name))); err == nil {
+			return true
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
+// provideSDK installs the packages into the cache folder once (with npm, which
+// records them in the folder's package.json, so that a later install keeps
+// them) and
+// returns the environment that makes a Node.js process find them: NODE_PATH
+// for CommonJS and a resolve hook for ES modules, which ignore NODE_PATH.
+func (p *Pool) provideSDK(names []string) (map[string]string, error) {
+	cache := p.opt.SDKCache
+	var missing []string
+	for _, n := range names {
+		if _, err := os.Stat(filepath.Join(cache, "node_modules", filepath.FromSlash(n))); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		if p.opt.Output != nil {
+			p.opt.Output("wsdesign", "stderr", fmt.Sprintf("installing %s into %s (once), as Lambda's Node.js runtime provides them", strings.Join(missing, ", "), cache))
+		}
+		if err := os.MkdirAll(cache, 0o755); err != nil {
+			return nil, fmt.Errorf("lambda: AWS SDK cache: %w", err)
+		}
+		args := append([]string{"install", "--prefix", cache, "--no-audit", "--no-fund", "--loglevel=error"}, missing...)
+		out, err := exec.Command(p.opt.NPM, args...).CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("lambda: installing %s with npm: %w\n%s", strings.Join(missing, " "), err, out)
+		}
+	}
+	return map[string]string{
+		"WSDESIGN_NODE_SDK": cache,
+		"NODE_PATH":         filepath.Join(cache, "node_modules"),
+		"NODE_OPTIONS":      "--import " + pathToFileURL(filepath.Join(p.tmp, "sdk-register.mjs")),
+	}, nil
+}
+
+// pathToFileURL is the file: URL node accepts for --import, on every platform.
+func pathToFileURL(p string) string {
+	p = filepath.ToSlash(p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return "file://" + p
+}
