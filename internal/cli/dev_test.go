@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,28 +41,8 @@ func TestDevServesMockConnect(t *testing.T) {
       RequestTemplates:
         $default: '{"statusCode": 200}'
 `), 0o644)
-	var out bytes.Buffer
-	cmd := newRoot(BuildInfo{})
-	cmd.SetArgs([]string{"dev", path, "--port", "39517", "--log", "json"})
-	cmd.SetOut(&out)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	var c *websocket.Conn
-	var err error
-	for i := 0; i < 50; i++ {
-		dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
-		c, _, err = websocket.Dial(dctx, "ws://127.0.0.1:39517", nil)
-		dcancel()
-		if err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, stop := serveDev(t, path, "39517")
+	c := dial(t, "ws://127.0.0.1:39517")
 	rctx, rcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer rcancel()
 	c.Write(rctx, websocket.MessageText, []byte(`{"action":"x"}`))
@@ -68,8 +50,7 @@ func TestDevServesMockConnect(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"message":"Forbidden"`) {
 		t.Errorf("got %q %v", b, err)
 	}
-	cancel()
-	<-done
+	stop()
 	kinds := map[event.Kind]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		var e event.Event
@@ -81,6 +62,124 @@ func TestDevServesMockConnect(t *testing.T) {
 	for _, k := range []event.Kind{event.Listening, event.Connect, event.Route, event.Disconnect} {
 		if !kinds[k] {
 			t.Errorf("no %s event in %s", k, out.String())
+		}
+	}
+}
+
+// serveDev runs wsdesign dev on the template at path until stop is called, and
+// returns its JSON log.
+func serveDev(t *testing.T, path, port string) (out *syncBuffer, stop func()) {
+	t.Helper()
+	out = &syncBuffer{}
+	cmd := newRoot(BuildInfo{})
+	cmd.SetArgs([]string{"dev", path, "--port", port, "--log", "json"})
+	cmd.SetOut(out)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	stop = func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("dev: %v", err)
+		}
+	}
+	t.Cleanup(func() { cancel() })
+	return out, stop
+}
+
+// dial connects to url, waiting for the server to come up (dev may first
+// install what the handlers need).
+func dial(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		c, _, err := websocket.Dial(dctx, url, nil)
+		dcancel()
+		if err == nil {
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestDevRunsAWSChatSample runs AWS's chat sample as published (no
+// node_modules anywhere above it, no npm install): the SDK comes from
+// wsdesign's cache, the table from a local DynamoDB, and the endpoint the
+// handler builds from the event (https://{apiId}.execute-api...) is answered
+// locally. Two clients connect, one broadcasts, both receive it; after one
+// leaves, a broadcast reaches the other.
+func TestDevRunsAWSChatSample(t *testing.T) {
+	for _, bin := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skip(bin, "is not installed")
+		}
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "..", "shared", "apps", "simple-websockets-chat-app"))); err != nil {
+		t.Fatal(err)
+	}
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39518")
+	url := "ws://127.0.0.1:39518/Prod"
+	a, b := dial(t, url), dial(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	read := func(c *websocket.Conn, who string) string {
+		_, m, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", who, err, out.String())
+		}
+		return string(m)
+	}
+	if err := a.Write(ctx, websocket.MessageText, []byte(`{"action": "sendmessage", "data": "hello all"}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		conn *websocket.Conn
+		who  string
+	}{{a, "sender"}, {b, "other client"}} {
+		if got := read(c.conn, c.who); got != "hello all" {
+			t.Errorf("%s received %q, want hello all", c.who, got)
+		}
+	}
+	b.Close(websocket.StatusNormalClosure, "leaving")
+	// The $disconnect handler deletes the connection from the table; wait for it.
+	for !strings.Contains(out.String(), `"routeKey":"$disconnect"`) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := a.Write(ctx, websocket.MessageText, []byte(`{"action": "sendmessage", "data": "still here"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(a, "sender"); got != "still here" {
+		t.Errorf("after the other left, the sender received %q", got)
+	}
+	a.Close(websocket.StatusNormalClosure, "")
+	stop()
+	log := out.String()
+	for _, want := range []string{`"kind":"table"`, `"kind":"push"`, "PutItem", "Scan", "DeleteItem"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log has no %s:\n%s", want, log)
 		}
 	}
 }
