@@ -36,17 +36,27 @@ func newRouteCmd() *cobra.Command {
 			}
 			message := []byte(args[1])
 			if args[1] == "-" {
-				if message, err = io.ReadAll(cmd.InOrStdin()); err != nil {
+				// Read one byte past the limit, so that an endless input stops there.
+				if message, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxMessage+1)); err != nil {
 					return withCode(ExitUsage, fmt.Errorf("reading the message from standard input: %w", err))
 				}
+			}
+			if len(message) > maxMessage {
+				return usageErrorf("the message is over %d KB, API Gateway's limit for a WebSocket message: it closes the connection (1009)", maxMessage>>10)
 			}
 			if a.Design.RouteSelector == "" {
 				at := cmp.Or(a.RouteSelectionNode, a.Resource.Key)
 				return withCode(ExitUsage, t.Errorf(at, "API %s selects routes with %s, which cannot be simulated: wsdesign simulates $request.body.<property> selectors",
 					a.Resource.ID, cmp.Or(a.RouteSelectionExpression, "no RouteSelectionExpression")))
 			}
-			_, err = io.WriteString(cmd.OutOrStdout(), explainRoute(a, message))
-			return err
+			answer, rejected := explainRoute(a, message)
+			if _, err := io.WriteString(cmd.OutOrStdout(), answer); err != nil {
+				return err
+			}
+			if rejected {
+				return withCode(ExitFindings, nil)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&apiID, "api", "", "logical ID of the API, when the template has several")
@@ -73,8 +83,12 @@ func chooseAPI(path string, apis []render.API, id string) (render.API, error) {
 	return apis[0], nil
 }
 
-// explainRoute says which endpoint of a message reaches, why, and what runs.
-func explainRoute(a render.API, message []byte) string {
+// maxMessage is API Gateway's limit on a WebSocket message.
+const maxMessage = 128 << 10
+
+// explainRoute says which endpoint of a message reaches, why, and what runs;
+// rejected is true when API Gateway answers Forbidden.
+func explainRoute(a render.API, message []byte) (answer string, rejected bool) {
 	sel := a.Design.Select(message)
 	var b strings.Builder
 	if sel.Rejected {
@@ -89,8 +103,11 @@ func explainRoute(a render.API, message []byte) string {
 		fmt.Fprintf(&b, "selector  %s has no value\n", expr)
 	}
 	fmt.Fprintf(&b, "why       %s\n", sel.Explain(a.Design.RouteSelector))
+	if near := caseOnlyMatch(a, sel); near != "" {
+		fmt.Fprintf(&b, "hint      did you mean %q? Routes match exactly, case included\n", near)
+	}
 	if sel.Rejected {
-		return b.String()
+		return b.String(), true
 	}
 	for _, rt := range a.Routes {
 		if rt.Key != sel.Route {
@@ -109,7 +126,21 @@ func explainRoute(a render.API, message []byte) string {
 		}
 		break
 	}
-	return b.String()
+	return b.String(), false
+}
+
+// caseOnlyMatch is the route a case-insensitive match would have chosen, when
+// the selector's value matched no route exactly.
+func caseOnlyMatch(a render.API, sel model.Selection) string {
+	if !sel.HasValue || (!sel.Rejected && sel.Route != model.RouteDefault) {
+		return ""
+	}
+	for _, rt := range a.Routes {
+		if rt.Key != sel.Value && strings.EqualFold(rt.Key, sel.Value) && !strings.HasPrefix(rt.Key, "$") {
+			return rt.Key
+		}
+	}
+	return ""
 }
 
 // routeHandler names what runs for a route.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,10 +34,14 @@ func TestRoute(t *testing.T) {
 		{"object", []string{"--api", "ChatApi", `{"action": {"a": 1}}`}, ExitOK, []string{`endpoint  {"a":1}`, `= "{\"a\":1}"`}, nil},
 		{"nested selector", []string{"--api", "GameApi", `{"message": {"type": "move"}}`}, ExitOK, []string{
 			"endpoint  move\n", `selector  $request.body.message.type = "move"`, "handler   SendFunction"}, nil},
-		{"nested selector through a non-object, no $default", []string{"--api", "GameApi", `{"message": "move"}`}, ExitOK, []string{
+		{"nested selector through a non-object, no $default", []string{"--api", "GameApi", `{"message": "move"}`}, ExitFindings, []string{
 			`endpoint  none: API Gateway rejects the message; the client receives {"message": "Forbidden"}`, "no property message.type"}, []string{"handler"}},
-		{"no match, no $default", []string{"--api", "GameApi", `{"message": {"type": "jump"}}`}, ExitOK, []string{
-			"endpoint  none", `= "jump"`, "there is no $default endpoint", "Forbidden"}, nil},
+		{"no match, no $default", []string{"--api", "GameApi", `{"message": {"type": "jump"}}`}, ExitFindings, []string{
+			"endpoint  none", `= "jump"`, "there is no $default endpoint", "Forbidden"}, []string{"did you mean"}},
+		{"case differs, no $default", []string{"--api", "GameApi", `{"message": {"type": "Move"}}`}, ExitFindings, []string{
+			"endpoint  none", `did you mean "move"?`}, nil},
+		{"case differs, $default", []string{"--api", "ChatApi", `{"action": "sendmessage"}`}, ExitOK, []string{
+			"endpoint  $default\n", `did you mean "sendMessage"?`}, nil},
 		{"selector not on the body", []string{"--api", "HeaderApi", `{}`}, ExitUsage, []string{
 			"testdata/route-bad-selector.yaml:55:33: API HeaderApi selects routes with $request.header.x-action", "cannot be simulated"}, nil},
 		{"several APIs", []string{`{}`}, ExitUsage, []string{"3 WebSocket APIs (ChatApi, GameApi, HeaderApi): choose one with --api"}, nil},
@@ -100,5 +105,28 @@ func TestRouteBadInput(t *testing.T) {
 	out, code = runCLI(t, "route", none, `{}`)
 	if code != ExitUsage || !strings.Contains(out, "no WebSocket API") {
 		t.Errorf("no API: exit %d, want %d\n%s", code, ExitUsage, out)
+	}
+}
+
+// endless is an input that never ends, as /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+func TestRouteMessageFromEndlessInputStopsAtTheLimit(t *testing.T) {
+	root := newRoot(BuildInfo{})
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetIn(endless{})
+	root.SetArgs([]string{"route", "testdata/route-bad-selector.yaml", "-", "--api", "ChatApi"})
+	err := root.Execute()
+	if code := exitCode(err); code != ExitUsage || !strings.Contains(err.Error(), "over 128 KB") {
+		t.Errorf("exit %d, %v; want exit 2 naming API Gateway's limit", code, err)
 	}
 }
