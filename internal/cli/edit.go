@@ -445,7 +445,7 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 			return false, errCancelled
 		}
 	}
-	if err := fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup}); err != nil {
+	if err := fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src}); err != nil {
 		return false, err
 	}
 	fmt.Fprintf(stderr, "Wrote %s.\n", t.Path)

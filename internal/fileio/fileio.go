@@ -1,6 +1,7 @@
 package fileio
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,7 +13,15 @@ import (
 type Options struct {
 	// Backup keeps the previous contents in FILE~.
 	Backup bool
+	// Expect, when not nil, is what the file held when it was read: the
+	// write happens only if it still does, checked under a lock that every
+	// wsdesign process takes for its check and rename, so that no process
+	// overwrites a change made since it read the file.
+	Expect []byte
 }
+
+// ErrChanged is returned when the file no longer holds what was read.
+var ErrChanged = errors.New("the file changed since it was read")
 
 // newFileMode is the mode of a file that did not exist, before the umask.
 const newFileMode = 0o644
@@ -24,6 +33,20 @@ func WriteFile(path string, data []byte, opt Options) error {
 	target, err := resolve(path)
 	if err != nil {
 		return err
+	}
+	if opt.Expect != nil {
+		unlock, err := lock(target)
+		if err != nil {
+			return fmt.Errorf("locking %s: %w", path, err)
+		}
+		defer unlock()
+		cur, err := os.ReadFile(target)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("reading %s again: %w", path, err)
+		}
+		if !bytes.Equal(cur, opt.Expect) {
+			return fmt.Errorf("%s: %w; nothing was written: run the edit again", path, ErrChanged)
+		}
 	}
 	if opt.Backup {
 		if err := backup(path, target); err != nil {

@@ -1,8 +1,10 @@
 package fileio
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -128,5 +130,67 @@ func TestCreateFileThroughDanglingSymlink(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "real.yaml")); string(got) != "new" {
 		t.Errorf("target holds %q, want new", got)
+	}
+}
+
+func TestWriteFileRefusesAChangedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, []byte("read"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Someone else writes the file after it was read.
+	if err := os.WriteFile(path, []byte("theirs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(path, []byte("mine"), Options{Expect: []byte("read")})
+	if !errors.Is(err, ErrChanged) {
+		t.Fatalf("got %v, want ErrChanged", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "theirs" {
+		t.Errorf("contents %q: the other change was lost", got)
+	}
+	if err := WriteFile(path, []byte("mine"), Options{Expect: []byte("theirs")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConcurrentEditsLoseNothing runs read-modify-write cycles from several
+// goroutines at once, each appending its mark to what it read: every cycle
+// either lands on top of the others or is refused, so the file ends with
+// exactly the marks of the cycles that succeeded.
+func TestConcurrentEditsLoseNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	landed := 0
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				read, err := os.ReadFile(path)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				err = WriteFile(path, append(read, byte('a'+i)), Options{Expect: read})
+				switch {
+				case err == nil:
+					mu.Lock()
+					landed++
+					mu.Unlock()
+				case !errors.Is(err, ErrChanged):
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got, _ := os.ReadFile(path)
+	if len(got) != landed {
+		t.Errorf("%d writes succeeded but the file holds %d marks: updates were lost", landed, len(got))
 	}
 }
