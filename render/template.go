@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wsdesign/wsdesign/internal/fileio"
 )
 
 // MaxTemplateSize is the largest file read as a template. CloudFormation
@@ -79,23 +81,23 @@ var shortTags = map[string]bool{
 // MaxTemplateSize is refused before it is read whole, and at most that much
 // is read from anything else (a pipe, a device).
 func Load(path string) (*Template, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxTemplateSize {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxTemplateSize {
 		return nil, tooLarge(path, fi.Size())
 	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxTemplateSize+1))
+	src, err := fileio.Read(path, os.Stdin, MaxTemplateSize)
+	var big *fileio.TooLargeError
+	if errors.As(err, &big) {
+		// Standard input, or a file that grew while it was read.
+		return nil, &Error{Pos: Pos{File: path, Line: 1, Col: 1}, Msg: fmt.Sprintf("more than %s; a template may be at most that (CloudFormation accepts 1 MB)", fileio.Size(MaxTemplateSize))}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, err
 	}
 	return Parse(path, src)
 }
 
 func tooLarge(path string, n int64) error {
-	return &Error{Pos: Pos{File: path, Line: 1, Col: 1}, Msg: fmt.Sprintf("the file is %s; a template may be at most %s (CloudFormation accepts 1 MB)", size(n), size(MaxTemplateSize))}
+	return &Error{Pos: Pos{File: path, Line: 1, Col: 1}, Msg: fmt.Sprintf("the file is %s; a template may be at most %s (CloudFormation accepts 1 MB)", fileio.Size(n), fileio.Size(MaxTemplateSize))}
 }
 
 // Parse reads a template. Any problem is an *Error carrying file:line:col.
@@ -456,11 +458,4 @@ func firstInvalidUTF8(b []byte) int {
 		i += n
 	}
 	return -1
-}
-
-func size(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d KiB", n>>10)
 }

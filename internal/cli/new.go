@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -368,10 +367,7 @@ func (o *newOptions) writesStubs(flavor render.Flavor) bool {
 }
 
 func readDesign(cmd *cobra.Command, path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(io.LimitReader(cmd.InOrStdin(), designfile.MaxSize+1))
-	}
-	return os.ReadFile(path)
+	return fileio.Read(path, cmd.InOrStdin(), designfile.MaxSize)
 }
 
 // count is "1 endpoint", "3 endpoints".
