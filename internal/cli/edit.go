@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -238,14 +237,13 @@ func (te templateEdit) wizard() tui.Options {
 	return opts
 }
 
-// commit shows the diff and writes the template, then the handler stubs of
-// the design's new functions.
+// commit shows the diff and writes the handler stubs of the design's new
+// functions and the template.
 func (te templateEdit) commit(cmd *cobra.Command, d model.Design, out []byte, ch render.Change, o commitOptions) error {
-	wrote, err := commit(cmd, te.t, out, ch, o)
-	if err != nil || !wrote || !te.stubs {
-		return err
+	if te.stubs {
+		o.stubs = stub.For(d)
 	}
-	return reportStubs(cmd.ErrOrStderr(), filepath.Dir(te.t.Path), stub.For(d))
+	return commit(cmd, te.t, out, ch, o)
 }
 
 // othersTaken reports the logical IDs of the template that do not belong to
@@ -408,17 +406,19 @@ type commitOptions struct {
 	// diff receives the unified diff: standard output for edit, standard
 	// error for new, whose standard output is for --stdout.
 	diff io.Writer
+	// stubs are the handler stubs written with the template.
+	stubs []stub.File
 }
 
 // commit shows the diff of an edit and writes it: with --yes, or when the
 // user confirms at a terminal. Without a terminal and without --yes it
 // writes nothing and names the flag.
-func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change, o commitOptions) (wrote bool, err error) {
+func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change, o commitOptions) error {
 	stderr := cmd.ErrOrStderr()
 	diff := render.Diff(t.Path, t.Src, out)
 	if diff == "" {
 		fmt.Fprintf(stderr, "No change: %s stays as it is.\n", t.Path)
-		return false, nil
+		return nil
 	}
 	fmt.Fprint(o.diff, diff)
 	if len(ch.Needs) > 0 {
@@ -434,22 +434,20 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 		fmt.Fprintln(stderr, "note: "+n)
 	}
 	if o.dryRun {
-		return false, nil
+		return nil
 	}
 	if !o.yes {
 		ok, err := confirm(cmd, fmt.Sprintf("Write %s? [y/N] ", t.Path))
 		if err != nil {
-			return false, err
+			return err
 		}
 		if !ok {
-			return false, errCancelled
+			return errCancelled
 		}
 	}
-	if err := fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src}); err != nil {
-		return false, err
-	}
-	fmt.Fprintf(stderr, "Wrote %s.\n", t.Path)
-	return true, nil
+	return writeAll(stderr, t.Path, o.stubs, func() error {
+		return fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src})
+	})
 }
 
 // lacking names the functions of needs and what they lack to post to

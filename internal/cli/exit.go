@@ -12,6 +12,9 @@ const (
 	ExitFindings = 1
 	// ExitUsage: bad usage or bad input; nothing was written.
 	ExitUsage = 2
+	// ExitWrite: the command failed while writing; its message says what was
+	// written and what was not.
+	ExitWrite = 3
 	// ExitCancelled: the user cancelled; nothing was written.
 	ExitCancelled = 130
 )

@@ -335,21 +335,23 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 		_, err := cmd.OutOrStdout().Write(out)
 		return err
 	}
+	var stubs []stub.File
+	if o.writesStubs(flavor) {
+		stubs = stub.For(d)
+	}
 	// Written whole or not at all, and never over a file that appeared while
 	// the wizard was open.
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := fileio.CreateFile(path, out, 0o644); err != nil {
+	err = writeAll(cmd.ErrOrStderr(), path, stubs, func() error {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return fileio.CreateFile(path, out, 0o644)
+	})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %s: WebSocket API %s (%s), %s, %s.\n",
-		path, d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
-	if o.writesStubs(flavor) {
-		if err := reportStubs(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d)); err != nil {
-			return err
-		}
-	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "The template holds WebSocket API %s (%s), %s, %s.\n",
+		d.Name, frag.Plan.API.Value, count(len(d.Endpoints), "endpoint"), count(len(frag.Resources), "resource"))
 	if flavor == render.SAM {
 		fmt.Fprintf(cmd.ErrOrStderr(), "Deploy with: sam build -t %s && sam deploy --guided\n", path)
 	} else {

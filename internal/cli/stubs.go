@@ -69,19 +69,42 @@ func writeStubs(dir string, plan stubPlan) ([]string, error) {
 	return done, nil
 }
 
-// reportStubs writes the stubs beside the template in dir and lists on w
-// what it wrote and which folders it kept.
-func reportStubs(w io.Writer, dir string, files []stub.File) error {
-	plan, err := planStubs(dir, files)
+// writeAll writes the handler stubs beside the template at path, then the
+// template, with writeTemplate: the file the command exists to write comes
+// last, and the stubs are planned first, so that a folder in the way (a file
+// named src, say) stops the command before anything is written (exit 2).
+// A failure while writing exits 3 and says what was written and what was not.
+func writeAll(w io.Writer, path string, stubs []stub.File, writeTemplate func() error) error {
+	dir := filepath.Dir(path)
+	plan, err := planStubs(dir, stubs)
 	if err != nil {
-		return err
+		return usageErrorf("%w; nothing was written", err)
 	}
 	done, err := writeStubs(dir, plan)
 	for _, f := range done {
 		fmt.Fprintf(w, "Wrote handler stub %s\n", filepath.Join(dir, filepath.FromSlash(f)))
 	}
+	if err != nil {
+		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(len(done)), path))
+	}
 	for _, k := range plan.Kept {
 		fmt.Fprintf(w, "Kept %s as it is: the folder exists\n", filepath.Join(dir, filepath.FromSlash(k))+string(filepath.Separator))
 	}
-	return err
+	if err := writeTemplate(); err != nil {
+		refused := errors.Is(err, fileio.ErrChanged) || errors.Is(err, fs.ErrExist)
+		if refused && len(done) == 0 {
+			return err // the file changed under us: nothing was written
+		}
+		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(len(done)), path))
+	}
+	fmt.Fprintf(w, "Wrote %s.\n", path)
+	return nil
+}
+
+// written says how many stub files were written before a failure.
+func written(n int) string {
+	if n == 0 {
+		return "nothing was written"
+	}
+	return count(n, "handler stub file") + " were written"
 }

@@ -110,3 +110,24 @@ func TestNewWritesNoStubs(t *testing.T) {
 		})
 	}
 }
+
+// TestNewRefusesBeforeWritingWhenSrcIsAFile: a file named src stands where
+// the stubs' folders go. new finds it before writing anything: exit 2, no
+// template (which would point at code that is not there), the file untouched.
+func TestNewRefusesBeforeWritingWhenSrcIsAFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "src"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
+	out, code := runCLI(t, "new", path, "--name", "Chat", "--endpoint", "$connect=OnConnect")
+	if code != ExitUsage || !strings.Contains(out, "nothing was written") {
+		t.Errorf("exit %d, want 2 saying nothing was written:\n%s", code, out)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the template was written: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "src")); string(b) != "mine" {
+		t.Errorf("src now holds %q", b)
+	}
+}
