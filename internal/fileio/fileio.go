@@ -72,10 +72,11 @@ func CreateFile(path string, data []byte, perm fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(target, data, perm)
+	tmp, untrack, err := writeTemp(target, data, perm)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	defer untrack()
 	defer os.Remove(tmp)
 	if err := os.Link(tmp, target); err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -89,10 +90,11 @@ func CreateFile(path string, data []byte, perm fs.FileMode) error {
 // replace writes data beside target and renames it over target in one step,
 // so that readers see the old file or the new one, never a part.
 func replace(target string, data []byte, perm fs.FileMode) error {
-	tmp, err := writeTemp(target, data, perm)
+	tmp, untrack, err := writeTemp(target, data, perm)
 	if err != nil {
 		return err
 	}
+	defer untrack()
 	if err := os.Rename(tmp, target); err != nil {
 		os.Remove(tmp)
 		return err
@@ -101,12 +103,15 @@ func replace(target string, data []byte, perm fs.FileMode) error {
 }
 
 // writeTemp writes data to a new temporary file in target's folder (a rename
-// is atomic only within one file system), synced to disk, and returns its path.
-func writeTemp(target string, data []byte, perm fs.FileMode) (string, error) {
+// is atomic only within one file system), synced to disk, and returns its
+// path; until untrack is called, a signal that ends the process removes it.
+func writeTemp(target string, data []byte, perm fs.FileMode) (name string, untrack func(), err error) {
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+	untrack = track(f.Name())
+	afterCreateTemp(f.Name())
 	_, err = f.Write(data)
 	if err == nil {
 		err = f.Chmod(perm)
@@ -119,10 +124,15 @@ func writeTemp(target string, data []byte, perm fs.FileMode) (string, error) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", err
+		untrack()
+		return "", nil, err
 	}
-	return f.Name(), nil
+	return f.Name(), untrack, nil
 }
+
+// afterCreateTemp lets a test stop a write between creating the temporary
+// file and renaming it, where a signal would otherwise leave it behind.
+var afterCreateTemp = func(string) {}
 
 // resolve follows symlinks to the file that holds the contents. A path that
 // does not exist yet resolves to itself.
