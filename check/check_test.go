@@ -172,8 +172,8 @@ func TestCorpusFindingsWellFormed(t *testing.T) {
 func TestRuleTable(t *testing.T) {
 	seen := map[string]bool{}
 	for i, r := range Rules {
-		if want := fmt.Sprintf("WSD%03d", i+1); r.ID != want {
-			t.Errorf("Rules[%d] is %s, want %s: IDs are stable and listed in order", i, r.ID, want)
+		if want := fmt.Sprintf("WSD%03d", i); r.ID != want {
+			t.Errorf("Rules[%d] is %s, want %s: IDs are stable and listed in order, from WSD000 (the file itself)", i, r.ID, want)
 		}
 		if seen[r.ID] {
 			t.Errorf("rule ID %s used twice", r.ID)
@@ -326,7 +326,8 @@ func TestPlantedDefects(t *testing.T) {
 		})
 	}
 	for _, r := range Rules {
-		if !covered[r] && r != TooManyResources && r != PolicyTooLarge {
+		// Unreadable files are the command's to report (internal/cli tests them).
+		if !covered[r] && r != TooManyResources && r != PolicyTooLarge && r != Unreadable {
 			t.Errorf("no planted defect for %s (%s)", r.ID, r.Title)
 		}
 	}

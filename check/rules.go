@@ -42,6 +42,10 @@ type Rule struct {
 
 // The rules. Their IDs never change meaning; a retired rule's ID is not reused.
 var (
+	Unreadable = &Rule{"WSD000", Error,
+		"the file cannot be read as a template",
+		"Neither CloudFormation nor SAM accepts the file, so nothing in it can be deployed or checked.",
+		"Correct the file at the position given, or leave it out of the files checked."}
 	HandlerPermission = &Rule{"WSD001", Error,
 		"route handler has no invoke permission for this API",
 		`API Gateway may not invoke the function: the client receives {"message": "Internal server error"} and nothing is logged by the function.`,
@@ -150,7 +154,7 @@ var (
 
 // Rules lists every rule in ID order.
 var Rules = []*Rule{
-	HandlerPermission, AuthorizerPermission, PermissionNoSourceArn, DeploymentDependsOn,
+	Unreadable, HandlerPermission, AuthorizerPermission, PermissionNoSourceArn, DeploymentDependsOn,
 	DeploymentStage, StageNotDeployed, NoStage, DefaultStageName, TwoWayIncomplete,
 	TwoWayReserved, AuthorizerNotConnect, AuthorizerUnused, CustomAuthMismatch, AuthorizerType,
 	IdentitySource, ReservedRouteKey, DuplicateRouteKey, CaseOnlyRouteKeys, NoSelectionExpression,

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"strings"
 
@@ -29,7 +30,7 @@ func newCheckCmd(info BuildInfo) *cobra.Command {
 			"authorizers that never run, resource and policy limits, properties the schema rejects.\n" +
 			"Each finding names its rule (WSD001…), the resource and its file:line:col, and a fix.\n\n" +
 			"Exit status: 0 no error found (warnings and infos allowed), 1 an error found,\n" +
-			"2 a file could not be read.",
+			"2 bad usage. A file that cannot be read is an error finding (WSD000) at its position.",
 		Example: "  wsdesign check template.yaml\n  wsdesign check --format sarif template.yaml > check.sarif\n  wsdesign check --rules",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rules {
@@ -42,25 +43,22 @@ func newCheckCmd(info BuildInfo) *cobra.Command {
 			if !ok {
 				return usageErrorf("--format %q: want one of %s", format, strings.Join(names, ", "))
 			}
-			// Read every file first, so that bad input fails before any output.
-			templates := make([]*render.Template, 0, len(args))
+			// Every file gets its result: one that cannot be read or checked is
+			// an error finding at its position, and the others are still checked.
+			var findings []check.Finding
 			for _, path := range args {
 				t, err := render.Load(path)
-				if err != nil {
-					return withCode(ExitUsage, err)
+				if err == nil {
+					var fs []check.Finding
+					if fs, err = check.Template(t); err == nil {
+						findings = append(findings, fs...)
+						continue
+					}
 				}
-				templates = append(templates, t)
-			}
-			var findings []check.Finding
-			for _, t := range templates {
-				fs, err := check.Template(t)
-				if err != nil {
-					return withCode(ExitUsage, err)
-				}
-				findings = append(findings, fs...)
+				findings = append(findings, unreadable(path, err))
 			}
 			out := cmd.OutOrStdout()
-			if err := check.Write(out, f, findings, len(templates), colorprofile.Detect(out, os.Environ()), info.String()); err != nil {
+			if err := check.Write(out, f, findings, len(args), colorprofile.Detect(out, os.Environ()), info.String()); err != nil {
 				return err
 			}
 			if check.Count(findings).Errors > 0 {
@@ -73,4 +71,15 @@ func newCheckCmd(info BuildInfo) *cobra.Command {
 	cmd.Flags().BoolVar(&rules, "rules", false, "print the rules (ID, severity, what goes wrong, fix) as a Markdown table")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// unreadable is the finding for a file that cannot be read as a template, at
+// the position of the problem when the template gave one.
+func unreadable(path string, err error) check.Finding {
+	f := check.Finding{Rule: check.Unreadable, Pos: render.Pos{File: path, Line: 1, Col: 1}, Message: err.Error()}
+	var re *render.Error
+	if errors.As(err, &re) {
+		f.Pos, f.Message = re.Pos, re.Msg
+	}
+	return f
 }

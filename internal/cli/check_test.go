@@ -37,19 +37,31 @@ func TestCheckBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := filepath.Join(corpusDir, "02-sp-apigw-websocket-api-lambda.yaml")
+	// Every file gets its result: the bad one an error at its position, the
+	// good one its findings, in every format.
 	out, code := runCLI(t, "check", good, bad)
-	if code != ExitUsage {
-		t.Errorf("exit %d, want %d\n%s", code, ExitUsage, out)
+	if code != ExitFindings {
+		t.Errorf("exit %d, want %d\n%s", code, ExitFindings, out)
 	}
-	if !strings.Contains(out, bad+":4:5: duplicate key") {
-		t.Errorf("the error lacks file:line:col:\n%s", out)
+	if !strings.Contains(out, bad+":4:5: error WSD000 duplicate key") {
+		t.Errorf("the bad file's finding lacks file:line:col:\n%s", out)
 	}
-	if strings.Contains(out, "WSD") {
-		t.Errorf("findings printed before the bad file was refused:\n%s", out)
+	if !strings.Contains(out, good+":") || !strings.Contains(out, "2 files checked") {
+		t.Errorf("the good file was not checked:\n%s", out)
+	}
+	for _, format := range []string{"json", "sarif"} {
+		out, _ := runCLI(t, "check", "--format", format, bad, good)
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Errorf("--format %s with a bad file is not whole JSON: %v\n%s", format, err, out)
+		}
+		if !strings.Contains(out, "WSD000") || !strings.Contains(out, "WSD005") {
+			t.Errorf("--format %s lacks a file's result:\n%s", format, out)
+		}
 	}
 	out, code = runCLI(t, "check", filepath.Join(dir, "missing.yaml"))
-	if code != ExitUsage || !strings.Contains(out, "missing.yaml") {
-		t.Errorf("missing file: exit %d, want %d naming the file\n%s", code, ExitUsage, out)
+	if code != ExitFindings || !strings.Contains(out, "missing.yaml:1:1: error WSD000") {
+		t.Errorf("missing file: exit %d, want %d naming the file\n%s", code, ExitFindings, out)
 	}
 	out, code = runCLI(t, "check", "--format", "xml", good)
 	if code != ExitUsage || !strings.Contains(out, "text, json, sarif") {
