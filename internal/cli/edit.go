@@ -31,6 +31,7 @@ type editOptions struct {
 	identitySources                        []string
 	runtime, format                        string
 	grant, dryRun, yes, backup, noStubs    bool
+	force                                  bool
 	wizard                                 wizardOptions
 }
 
@@ -68,6 +69,7 @@ func newEditCmd() *cobra.Command {
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the diff and write nothing")
 	f.BoolVar(&o.yes, "yes", false, "write without asking")
 	f.BoolVar(&o.backup, "backup", false, "keep the previous file as FILE~")
+	f.BoolVar(&o.force, "force", false, "replace FILE even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	o.wizard.addFlags(f)
 	return cmd
@@ -112,7 +114,7 @@ func (o *editOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, diff: cmd.OutOrStdout()})
+	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: o.yes, backup: o.backup, force: o.force, diff: cmd.OutOrStdout()})
 }
 
 // interactive runs the wizard over one API of the template, or a new one,
@@ -153,7 +155,7 @@ func (o *editOptions) interactive(cmd *cobra.Command, te templateEdit, apis []re
 	if o.dryRun {
 		diff = cmd.OutOrStdout()
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, diff: diff})
+	return te.commit(cmd, d, out, ch, commitOptions{dryRun: o.dryRun, yes: true, backup: o.backup, force: o.force, diff: diff})
 }
 
 // choose asks which API to edit; the answer len(apis) adds a new one.
@@ -402,7 +404,7 @@ func validateEdited(t *render.Template, api render.API, d model.Design) error {
 
 // commitOptions say how an edited template is written.
 type commitOptions struct {
-	dryRun, yes, backup bool
+	dryRun, yes, backup, force bool
 	// diff receives the unified diff: standard output for edit, standard
 	// error for new, whose standard output is for --stdout.
 	diff io.Writer
@@ -446,7 +448,7 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 		}
 	}
 	return writeAll(stderr, t.Path, o.stubs, func() error {
-		return fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src})
+		return fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src, Force: o.force})
 	})
 }
 

@@ -30,7 +30,7 @@ type newOptions struct {
 	identitySources                                    []string
 	designPath                                         string
 	format                                             string
-	stdout, json, noStubs                              bool
+	stdout, json, noStubs, force                       bool
 	grant                                              bool
 	wizard                                             wizardOptions
 }
@@ -73,6 +73,7 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.force, "force", false, "into an existing FILE: replace it even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	o.wizard.addFlags(f)
@@ -142,7 +143,7 @@ func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Desig
 	if err != nil {
 		return err
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{yes: true, diff: cmd.ErrOrStderr()})
+	return te.commit(cmd, d, out, ch, commitOptions{yes: true, force: o.force, diff: cmd.ErrOrStderr()})
 }
 
 // collect gathers the design from the design file and the flags; flags win

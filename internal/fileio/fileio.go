@@ -18,7 +18,12 @@ type Options struct {
 	// wsdesign process takes for its check and rename, so that no process
 	// overwrites a change made since it read the file.
 	Expect []byte
+	// Force replaces a file that has no write permission.
+	Force bool
 }
+
+// ErrReadOnly is returned for a file without write permission, unless Force.
+var ErrReadOnly = errors.New("the file is read-only")
 
 // ErrChanged is returned when the file no longer holds what was read.
 var ErrChanged = errors.New("the file changed since it was read")
@@ -54,10 +59,17 @@ func WriteFile(path string, data []byte, opt Options) error {
 		}
 	}
 	perm := fs.FileMode(newFileMode)
-	if fi, err := os.Stat(target); err == nil {
+	fi, err := os.Stat(target)
+	if err == nil {
 		perm = fi.Mode().Perm()
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s is %s, not a regular file: wsdesign does not replace it", path, kindOf(fi.Mode()))
+		}
+		if perm&0o222 == 0 && !opt.Force {
+			return fmt.Errorf("%s: %w; pass --force to replace it anyway", path, ErrReadOnly)
+		}
 	}
-	if err := replace(target, data, perm); err != nil {
+	if err := replace(target, data, perm, fi); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -89,12 +101,17 @@ func CreateFile(path string, data []byte, perm fs.FileMode) error {
 
 // replace writes data beside target and renames it over target in one step,
 // so that readers see the old file or the new one, never a part.
-func replace(target string, data []byte, perm fs.FileMode) error {
+// When old (the file replaced) is given, the new file keeps its owner and
+// group where the process may set them.
+func replace(target string, data []byte, perm fs.FileMode, old fs.FileInfo) error {
 	tmp, untrack, err := writeTemp(target, data, perm)
 	if err != nil {
 		return err
 	}
 	defer untrack()
+	if old != nil {
+		keepOwner(tmp, old)
+	}
 	if err := os.Rename(tmp, target); err != nil {
 		os.Remove(tmp)
 		return err
@@ -169,5 +186,5 @@ func backup(path, target string) error {
 		return err
 	}
 	perm := fi.Mode().Perm()
-	return replace(path+"~", old, perm)
+	return replace(path+"~", old, perm, nil)
 }
