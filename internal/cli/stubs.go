@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/stub"
@@ -31,6 +32,9 @@ func planStubs(dir string, files []stub.File) (stubPlan, error) {
 		folder := path.Dir(f.Path)
 		write, seen := folders[folder]
 		if !seen {
+			if err := staysInside(dir, folder); err != nil {
+				return out, err
+			}
 			_, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(folder)))
 			switch {
 			case err == nil:
@@ -67,6 +71,32 @@ func writeStubs(dir string, plan stubPlan) ([]string, error) {
 		done = append(done, f.Path)
 	}
 	return done, nil
+}
+
+// staysInside refuses a code folder that a symlink on its way (src, say)
+// would put outside the template's folder dir: stubs are written beside the
+// template, never elsewhere through a link.
+func staysInside(dir, folder string) error {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil // the folder does not exist yet: nothing links out of it
+	}
+	p := dir
+	for _, part := range strings.Split(folder, "/") {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		dest, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return fmt.Errorf("handler stub: %s is a symlink that leads nowhere: %w", p, err)
+		}
+		if rel, err := filepath.Rel(root, dest); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("handler stub: %s is a symlink to %s, outside the template's folder; wsdesign writes stubs only beside the template", p, dest)
+		}
+	}
+	return nil
 }
 
 // writeAll writes the handler stubs beside the template at path, then the

@@ -131,3 +131,18 @@ func TestNewRefusesBeforeWritingWhenSrcIsAFile(t *testing.T) {
 		t.Errorf("src now holds %q", b)
 	}
 }
+
+func TestStubsDoNotFollowASymlinkOutOfTheFolder(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "src")); err != nil {
+		t.Skip(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
+	out, code := runCLI(t, "new", path, "--name", "Chat", "--endpoint", "$connect=OnConnect")
+	if code != ExitUsage || !strings.Contains(out, "outside the template's folder") {
+		t.Errorf("exit %d, want 2 naming the link:\n%s", code, out)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+		t.Errorf("stubs written through the link: %v", entries)
+	}
+}
