@@ -56,6 +56,9 @@ type Edit struct {
 	// topLevel holds new top-level keys that are not sections of entries
 	// (Transform).
 	topLevel map[string]*yaml.Node
+	// jsonRemoved holds, per JSON object, the indices of the keys removed:
+	// which commas go depends on all of them, so Apply cuts them together.
+	jsonRemoved map[*yaml.Node][]int
 }
 
 type entryRef struct{ section, id string }
@@ -239,17 +242,15 @@ func (e *Edit) rootIndex(key string) int {
 func (e *Edit) removeKey(m *yaml.Node, i int) error {
 	k, v := m.Content[i], m.Content[i+1]
 	if e.t.Format == JSON {
-		n := len(m.Content)
-		var start, end int
-		switch {
-		case i+2 < n:
-			start, end = e.s.off(k), e.s.off(m.Content[i+2])
-		case i > 0:
-			start, end = e.s.jsonEnd(e.s.off(m.Content[i-1])), e.s.jsonEnd(e.s.off(v))
-		default:
+		if len(m.Content) == 2 {
 			return e.failf(k, "cannot remove the only entry of a JSON object")
 		}
-		e.splices = append(e.splices, splice{start, end, ""})
+		if e.jsonRemoved == nil {
+			e.jsonRemoved = map[*yaml.Node][]int{}
+		}
+		if !slices.Contains(e.jsonRemoved[m], i) {
+			e.jsonRemoved[m] = append(e.jsonRemoved[m], i)
+		}
 		return nil
 	}
 	if m.Style&yaml.FlowStyle != 0 || !e.s.firstOnLine(k) {
@@ -285,6 +286,37 @@ func (e *Edit) removeKey(m *yaml.Node, i int) error {
 		}
 	}
 	e.splices = append(e.splices, splice{start, end, ""})
+	return nil
+}
+
+// jsonCuts records the cuts of the removed keys of JSON objects: a run of
+// removed keys followed by a kept one goes from its first key to that one;
+// a run that ends the object goes from the end of the last kept value, its
+// comma included.
+func (e *Edit) jsonCuts() error {
+	for m, removed := range e.jsonRemoved {
+		gone := func(i int) bool { return slices.Contains(removed, i) }
+		n := len(m.Content)
+		for i := 0; i < n; i += 2 {
+			if !gone(i) {
+				continue
+			}
+			j := i
+			for j < n && gone(j) {
+				j += 2
+			}
+			switch {
+			case j < n:
+				e.splices = append(e.splices, splice{e.s.off(m.Content[i]), e.s.off(m.Content[j]), ""})
+			case i > 0:
+				e.splices = append(e.splices, splice{e.s.jsonEnd(e.s.off(m.Content[i-1])), e.s.jsonEnd(e.s.off(m.Content[n-1])), ""})
+			default:
+				return e.failf(m.Content[0], "cannot remove every entry of a JSON object")
+			}
+			i = j
+		}
+	}
+	e.jsonRemoved = nil
 	return nil
 }
 
@@ -352,6 +384,113 @@ func (e *Edit) Append(section, id string, path []string, item *yaml.Node) error 
 		}
 		return e.nodes.seq(old, item), nil
 	})
+}
+
+// SetList gives the list at path the items, as one line per added or
+// removed item where the list is a block sequence whose items each stand on
+// their own line and the new items are the old ones with some removed and
+// some appended: the list keeps its own indentation, comments and spacing.
+// A single value becomes a flow list when items are added to it, and a
+// flow list left with one item becomes that value again, so that adding and
+// then removing an item gives back the original text.
+func (e *Edit) SetList(section, id string, path []string, items []*yaml.Node) error {
+	m, ei, err := e.entry(section, id)
+	if err != nil {
+		return err
+	}
+	old := valueAt(m.Content[ei+1], path)
+	if len(items) == 0 {
+		return e.Unset(section, id, path)
+	}
+	var value *yaml.Node
+	switch {
+	case old != nil && old.Kind == yaml.ScalarNode && len(items) > 1:
+		value = e.nodes.seq(items...)
+		value.Style = yaml.FlowStyle
+	case old != nil && old.Kind == yaml.SequenceNode && old.Style&yaml.FlowStyle != 0 && len(items) == 1:
+		value = items[0]
+	case old != nil && old.Kind == yaml.SequenceNode && e.lineItems(old):
+		if kept, ok := keptPrefix(old.Content, items); ok {
+			return e.spliceItems(section, id, path, old, kept, items)
+		}
+		value = e.nodes.seq(items...)
+	default:
+		value = e.nodes.seq(items...)
+	}
+	return e.Set(section, id, path, value)
+}
+
+// lineItems reports whether a YAML block sequence puts each of its scalar
+// items on a line of its own, after its dash.
+func (e *Edit) lineItems(seq *yaml.Node) bool {
+	if e.t.Format != YAML || seq.Style&yaml.FlowStyle != 0 || len(seq.Content) == 0 {
+		return false
+	}
+	prev := 0
+	for _, c := range seq.Content {
+		if c.Kind != yaml.ScalarNode || c.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || c.Line == prev ||
+			!bytes.Equal(bytes.TrimSpace(e.t.Src[e.s.start(c.Line):e.s.off(c)]), []byte("-")) {
+			return false
+		}
+		prev = c.Line
+	}
+	return true
+}
+
+// keptPrefix reports which old items the new list keeps when the new list
+// is the old one with items removed and others appended at its end.
+func keptPrefix(old, items []*yaml.Node) (kept []bool, ok bool) {
+	kept = make([]bool, len(old))
+	j := 0
+	for i, o := range old {
+		if j < len(items) && Same(o, items[j]) {
+			kept[i] = true
+			j++
+		}
+	}
+	for _, n := range items[j:] {
+		if n.Kind != yaml.ScalarNode {
+			return nil, false
+		}
+	}
+	return kept, true
+}
+
+// spliceItems removes the lines of the items kept does not keep and adds
+// one line per item beyond the kept ones after the list's last item.
+func (e *Edit) spliceItems(section, id string, path []string, old *yaml.Node, kept []bool, items []*yaml.Node) error {
+	r := entryRef{section, id}
+	if w, touched := e.want[r]; touched && w == nil {
+		return fmt.Errorf("%w: %s %s is removed and changed in one edit", ErrEdit, section, id)
+	}
+	w, _ := e.current(section, id)
+	w = clone(w)
+	if err := setPath(w, path, e.nodes.seq(items...)); err != nil {
+		return fmt.Errorf("%w: %s %s: %w", ErrEdit, section, id, err)
+	}
+	e.want[r] = w
+	last := old.Content[len(old.Content)-1]
+	dash := strings.Index(string(e.s.text(last.Line)), "-")
+	end := e.s.next(e.s.lastLine(last.Line, dash, func([]byte) bool { return false }))
+	for i, c := range old.Content {
+		if !kept[i] {
+			e.splices = append(e.splices, splice{e.s.start(c.Line), e.s.next(e.s.lastLine(c.Line, dash, func([]byte) bool { return false })), ""})
+		}
+	}
+	n := 0
+	for _, k := range kept {
+		if k {
+			n++
+		}
+	}
+	var text strings.Builder
+	for _, c := range items[n:] {
+		text.WriteString(e.style.yamlLines(e.nodes.seq(c), dash))
+	}
+	if text.Len() > 0 {
+		e.splices = append(e.splices, splice{end, end, e.atEOF(end, text.String())})
+	}
+	return nil
 }
 
 // change records a change at path in an entry: value computes the new value
@@ -547,6 +686,9 @@ func clone(n *yaml.Node) *yaml.Node {
 // intended, or Apply fails and nothing should be written.
 func (e *Edit) Apply() ([]byte, error) {
 	if err := e.createSections(); err != nil {
+		return nil, err
+	}
+	if err := e.jsonCuts(); err != nil {
 		return nil, err
 	}
 	sp := slices.Clone(e.splices)

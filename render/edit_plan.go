@@ -369,7 +369,12 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		}
 	}
 
-	// Endpoints.
+	// Endpoints. A function is newly linked when no endpoint of the API
+	// used it before: only such a function may need a grant to post.
+	linked := map[string]bool{}
+	for _, ep := range old.Endpoints {
+		linked[ep.Handler.Key()] = true
+	}
 	newLinks := map[string]bool{}
 	for i, ep := range d.Endpoints {
 		if ep.Foreign != "" {
@@ -486,7 +491,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		return Change{}, err
 	}
 	for _, n := range frag.Needs {
-		if newLinks[n.FunctionID] && !e.mayPost(n.FunctionID, api) {
+		if newLinks[n.FunctionID] && !linked[n.FunctionID] && !e.mayPost(n.FunctionID, api) {
 			ch.Needs = append(ch.Needs, n)
 		}
 	}
@@ -763,14 +768,7 @@ func (p *apiPlan) fixDependsOn() error {
 				keep, changed = append(keep, added...), true
 			}
 			if changed {
-				var err error
-				switch {
-				case len(keep) == 0:
-					err = p.e.Unset(SectionResources, r.ID, []string{"DependsOn"})
-				default:
-					err = p.e.Set(SectionResources, r.ID, []string{"DependsOn"}, p.e.nodes.seq(keep...))
-				}
-				if err != nil {
+				if err := p.e.SetList(SectionResources, r.ID, []string{"DependsOn"}, keep); err != nil {
 					return err
 				}
 			}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -134,9 +135,14 @@ func (st Style) form(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// blockStyle turns flow-style collections into block style, in place.
+// blockStyle turns flow-style collections into block style, in place,
+// except a flow list of plain values (`DependsOn: [A, B]`), which reads
+// the same in either style and stays on its line.
 func blockStyle(n *yaml.Node) {
 	if n == nil {
+		return
+	}
+	if n.Kind == yaml.SequenceNode && !slices.ContainsFunc(n.Content, func(c *yaml.Node) bool { return c.Kind != yaml.ScalarNode || c.Style&yaml.TaggedStyle != 0 }) {
 		return
 	}
 	n.Style &^= yaml.FlowStyle

@@ -170,6 +170,7 @@ func TestEditYAML(t *testing.T) {
 			want: strings.Replace(chat, "\"$request.body.action\"\n", "\"$request.body.action\"\n      Routes:\n        send:\n          FunctionArn: !GetAtt Fn.Arn\n          RouteResponseSelectionExpression: $default\n", 1),
 		},
 		{
+			// A flow list of plain values reads the same on one line and stays so.
 			name: "flow-style properties are written again in block style",
 			src:  "Resources:\n  A:\n    Type: X\n    Properties: {P: 1, Q: [a]}\n  B: {Type: Y}\n",
 			edit: func(e *Edit) error {
@@ -181,7 +182,7 @@ func TestEditYAML(t *testing.T) {
 				}
 				return e.Set(SectionResources, "B", []string{"Properties"}, node(t, "S: s"))
 			},
-			want: "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 3\n      Q:\n        - a\n      R: 2\n  B:\n    Type: Y\n    Properties:\n      S: s\n",
+			want: "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 3\n      Q: [a]\n      R: 2\n  B:\n    Type: Y\n    Properties:\n      S: s\n",
 		},
 		{
 			name: "remove the last resource of a file without final newline",
