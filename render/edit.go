@@ -701,7 +701,13 @@ func (e *Edit) Apply() ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(e.t.Src) + 4096)
 	pos := 0
-	for _, x := range sp {
+	for i, x := range sp {
+		if x.start < pos && x.text == "" && i > 0 && sp[i-1].text == "" {
+			// Two removals that meet (the last entry of a file without a
+			// final newline takes the line ending before it) remove both.
+			pos = max(pos, x.end)
+			continue
+		}
 		if x.start < pos {
 			return nil, fmt.Errorf("%w: two changes overlap at byte %d", ErrEdit, x.start)
 		}

@@ -306,17 +306,25 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	taken := e.t.Taken()
 	pinned := clonePinned(a.Pinned)
 	perRouteIntegration, perRoutePermission := e.routeShape(a)
+	// A route newly served by a function needs a permission that covers
+	// it: the function's own, unless each of its permissions is scoped to
+	// other routes (then a new one, scoped the way the file scopes them).
+	uncovered := map[string][]string{} // function → new routes no permission covers
+	stale := map[string]bool{}         // permissions a new one must not take the ID of
 	for _, ep := range d.Endpoints {
 		if o, had := old.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
+			h := ep.Handler.Key()
 			if perRouteIntegration {
-				delete(pinned.Integrations, ep.Handler.Key())
+				delete(pinned.Integrations, h)
 			}
-			if perRoutePermission {
-				delete(pinned.Permissions, ep.Handler.Key())
+			if ids, ok := pinned.Permissions[h]; ok && (perRoutePermission || !e.covers(a, h, ep.Route)) {
+				delete(pinned.Permissions, h)
+				stale[ids] = true
+				uncovered[h] = append(uncovered[h], ep.Route)
 			}
 		}
 	}
-	others := func(id string) bool { return taken(id) && !mine[id] }
+	others := func(id string) bool { return taken(id) && !mine[id] || stale[id] }
 	bd, standIn, err := Buildable(old, d, others)
 	if err != nil {
 		return Change{}, err
@@ -333,6 +341,13 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}}
 	for _, r := range frag.Resources {
 		p.nodes[r.ID] = r.Node
+	}
+	if e.routeScoped(a) {
+		for fn, routes := range uncovered {
+			if h, ok := frag.Plan.Handler(fn); ok && len(routes) == 1 {
+				scopeToRoute(p.nodes[h.Permission.Value], routes[0])
+			}
+		}
 	}
 	ch := Change{Fragment: frag, Granted: opt.Grant}
 	api := a.Resource.ID
@@ -614,12 +629,42 @@ func (p *apiPlan) flush() error {
 		if _, exists := p.e.current(SectionResources, id); exists {
 			continue
 		}
-		if err := p.e.Add(SectionResources, id, p.nodes[id], anchor); err != nil {
+		if err := p.e.Add(SectionResources, id, conform(p.nodes[id], p.a.Resource.Node), anchor); err != nil {
 			return err
 		}
 		anchor = id
 	}
 	return nil
+}
+
+// conform gives a new resource of an API what the API's own resource tells
+// about the file: its Condition, so that the new resource exists exactly when
+// the API does, and its order of keys (Properties before Type, say). It
+// returns a copy.
+func conform(n, api *yaml.Node) *yaml.Node {
+	c := *n
+	c.Content = slices.Clone(n.Content)
+	if cond := Get(api, "Condition"); cond != nil && Get(n, "Condition") == nil {
+		c.Content = append(c.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "Condition"}, cond)
+	}
+	rank := func(key string) int {
+		for i := 0; i+1 < len(api.Content); i += 2 {
+			if api.Content[i].Value == key {
+				return i
+			}
+		}
+		return len(api.Content)
+	}
+	pairs := make([][2]*yaml.Node, 0, len(c.Content)/2)
+	for i := 0; i+1 < len(c.Content); i += 2 {
+		pairs = append(pairs, [2]*yaml.Node{c.Content[i], c.Content[i+1]})
+	}
+	slices.SortStableFunc(pairs, func(x, y [2]*yaml.Node) int { return rank(x[0].Value) - rank(y[0].Value) })
+	c.Content = c.Content[:0]
+	for _, kv := range pairs {
+		c.Content = append(c.Content, kv[0], kv[1])
+	}
+	return &c
 }
 
 // addHandler adds the integration and permission of a function when missing.
@@ -664,9 +709,20 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 			}
 		}
 	}
+	// The integration and permission the plan gives a function are used by
+	// the routes newly linked to it; an existing one is otherwise used only
+	// through the kept routes above.
+	linking := map[string]bool{}
+	for _, ep := range d.Endpoints {
+		if o, had := p.a.Design.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
+			linking[ep.Handler.Key()] = true
+		}
+	}
 	for _, h := range p.frag.Plan.Handlers {
-		used[h.Integration.Value] = true
-		used[h.Permission.Value] = true
+		if linking[h.Function.Key()] {
+			used[h.Integration.Value] = true
+			used[h.Permission.Value] = true
+		}
 	}
 	if d.Authorizer != nil {
 		used[p.frag.Plan.AuthorizerPermission.Value] = true
@@ -861,6 +917,47 @@ func (e *Edit) routePermissions(a API, r Route) []string {
 	return out
 }
 
+// covers reports whether a permission the function has for the API lets
+// API Gateway invoke it for route key.
+func (e *Edit) covers(a API, function, key string) bool {
+	var ids []string
+	for _, r := range a.Routes {
+		if r.Handler == function {
+			ids = append(ids, r.PermissionIDs...)
+		}
+	}
+	return len(e.routePermissions(a, Route{Key: key, PermissionIDs: ids})) > 0
+}
+
+// routeScoped reports whether every permission of the API's routes names its
+// route in its SourceArn (SAM's transform writes them so).
+func (e *Edit) routeScoped(a API) bool {
+	n := 0
+	for _, r := range a.Routes {
+		if r.Foreign() || len(r.PermissionIDs) == 0 {
+			continue
+		}
+		n++
+		if len(e.routePermissions(a, Route{Key: "\x00", PermissionIDs: r.PermissionIDs})) > 0 {
+			return false // one covers any route
+		}
+	}
+	return n > 0
+}
+
+// scopeToRoute narrows a new permission's SourceArn, which covers every
+// route of the API on every stage, to one route on every stage.
+func scopeToRoute(perm *yaml.Node, key string) {
+	if src := Get(Get(perm, "Properties"), "SourceArn"); src != nil {
+		if name, arg, ok := Intrinsic(src); ok && name == "Sub" && arg.Kind == yaml.ScalarNode && strings.HasSuffix(arg.Value, "}/*") {
+			if src.Kind == yaml.MappingNode {
+				src = src.Content[1] // the long form's argument
+			}
+			src.Value += "/" + key
+		}
+	}
+}
+
 func sameAuthorizer(a, b model.Authorizer) bool {
 	return a.Handler.Key() == b.Handler.Key() && slices.Equal(a.IdentitySource, b.IdentitySource)
 }
@@ -937,7 +1034,7 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			return err
 		}
 	}
-	for _, ep := range d.Endpoints {
+	for i, ep := range d.Endpoints {
 		o, had := old.Endpoint(ep.Route)
 		if ep.Foreign != "" {
 			continue
@@ -950,14 +1047,19 @@ func (p *apiPlan) editSAM(d model.Design) error {
 		if had && o.Mode == ep.Mode {
 			continue
 		}
+		r, _ := a.route(ep.Route)
 		if ep.Mode == model.TwoWay {
 			if err := set([]string{"Routes", ep.Route, "RouteResponseSelectionExpression"}, e.nodes.str("$default")); err != nil {
+				return err
+			}
+			if err := p.addSAMRouteResponse(ep.Route, r, i); err != nil {
 				return err
 			}
 		} else if had {
 			if err := e.Unset(SectionResources, id, []string{"Properties", "Routes", ep.Route, "RouteResponseSelectionExpression"}); err != nil {
 				return err
 			}
+			p.remove(r.RouteResponseIDs...)
 		}
 	}
 	for _, r := range a.Routes {
@@ -965,6 +1067,12 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			if err := e.Unset(SectionResources, id, []string{"Properties", "Routes", r.Key}); err != nil {
 				return err
 			}
+			p.remove(r.RouteResponseIDs...)
+		}
+	}
+	for rid := range p.removed {
+		if err := e.Remove(SectionResources, rid); err != nil {
+			return err
 		}
 	}
 	switch {
@@ -987,6 +1095,26 @@ func (p *apiPlan) editSAM(d model.Design) error {
 		}
 	}
 	return p.flush()
+}
+
+// addSAMRouteResponse adds the route response a 2-way route of a SAM API
+// needs, which SAM's transform does not write: on the route SAM generates
+// for the key, under the ID the design's plan gives endpoint i's response.
+func (p *apiPlan) addSAMRouteResponse(key string, r Route, i int) error {
+	if len(r.RouteResponseIDs) > 0 {
+		return nil
+	}
+	route, ok := SAMRouteID(p.a.Resource.ID, key)
+	if !ok {
+		return p.e.failf(p.a.Resource.Key, "route %q: SAM accepts only alphanumeric route keys", key)
+	}
+	id := p.frag.Plan.Routes[i].RouteResponse.Value
+	n := p.e.nodes
+	p.nodes[id] = n.mapping().set("Type", n.str(TypeRouteResponse)).set("Properties", n.mapping().
+		set("ApiId", n.ref(p.a.Resource.ID)).
+		set("RouteId", n.ref(route)).
+		set("RouteResponseKey", n.str("$default")).node).node
+	return p.add(id)
 }
 
 // functionArn is the ARN of a linked function as a SAM route's FunctionArn:

@@ -41,6 +41,15 @@ func (x *index) sam(res Resource) API {
 		a.Authorizers = []Authorizer{az}
 	}
 
+	// Route responses SAM does not write: resources of the template that
+	// name a route SAM generates.
+	responses := map[string][]string{}
+	for _, rr := range x.of(TypeRouteResponse, res.ID) {
+		for _, ref := range Refs(rr.Prop("RouteId")) {
+			responses[ref] = append(responses[ref], rr.ID)
+			a.Resources = append(a.Resources, rr.ID)
+		}
+	}
 	routes := res.Prop("Routes")
 	if routes != nil && routes.Kind == yaml.AliasNode {
 		routes = routes.Alias
@@ -55,6 +64,9 @@ func (x *index) sam(res Resource) API {
 				rt.RouteResponseSelectionExpression = Text(n)
 				rt.TwoWay = true
 			}
+			if id, ok := SAMRouteID(res.ID, rt.Key); ok {
+				rt.RouteResponseIDs = responses[id]
+			}
 			if rt.Key == model.RouteConnect && authType != "" {
 				rt.AuthorizationType = authType
 				rt.HasAuthorizer = authType == AuthorizationCustom
@@ -65,4 +77,19 @@ func (x *index) sam(res Resource) API {
 	a.Design = design(a)
 	a.Pinned = pinned(a)
 	return a
+}
+
+// SAMRouteID is the logical ID of the route that SAM's transform generates
+// for a route key of an AWS::Serverless::WebSocketApi: the API's ID, the key
+// without "$" and capitalized, and "Route". SAM refuses keys that are not
+// alphanumeric (ok is false).
+func SAMRouteID(api, key string) (id string, ok bool) {
+	clean := key
+	if model.IsReservedRoute(key) {
+		clean = key[1:]
+	}
+	if !model.IsAlnum(clean) {
+		return "", false
+	}
+	return api + strings.ToUpper(clean[:1]) + strings.ToLower(clean[1:]) + "Route", true
 }
