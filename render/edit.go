@@ -717,6 +717,11 @@ func (e *Edit) Apply() ([]byte, error) {
 	}
 	out.Write(e.t.Src[pos:])
 	res := out.Bytes()
+	if !e.style.FinalNewline && len(e.t.Src) > 0 {
+		// Removals that meet at the end keep a file without a final
+		// line ending so.
+		res = bytes.TrimSuffix(res, []byte(e.style.Newline))
+	}
 	if err := e.verify(res); err != nil {
 		return nil, err
 	}

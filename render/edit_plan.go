@@ -384,11 +384,13 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		}
 	}
 
-	// Endpoints. A function is newly linked when no endpoint of the API
-	// used it before: only such a function may need a grant to post.
+	// Endpoints. A function that already answered messages of the API
+	// (not only $connect or $disconnect) needs no grant to post.
 	linked := map[string]bool{}
 	for _, ep := range old.Endpoints {
-		linked[ep.Handler.Key()] = true
+		if !model.OneWayOnly(ep.Route) {
+			linked[ep.Handler.Key()] = true
+		}
 	}
 	newLinks := map[string]bool{}
 	for i, ep := range d.Endpoints {
