@@ -464,7 +464,7 @@ func lacking(needs []render.FunctionNeed) (ids []string, lacks string) {
 // confirm asks a yes/no question at the terminal.
 func confirm(cmd *cobra.Command, question string) (bool, error) {
 	if !canAsk(cmd) {
-		return false, usageErrorf("standard input is not a terminal: pass --yes to write (or --dry-run to only see the diff)")
+		return false, usageErrorf("standard input is not a terminal: pass --yes to write what the diff shows")
 	}
 	fmt.Fprint(cmd.ErrOrStderr(), question)
 	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')

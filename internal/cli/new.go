@@ -30,7 +30,7 @@ type newOptions struct {
 	identitySources                                    []string
 	designPath                                         string
 	format                                             string
-	stdout, json, noStubs, force                       bool
+	stdout, json, noStubs, force, yes                  bool
 	grant                                              bool
 	wizard                                             wizardOptions
 }
@@ -73,6 +73,7 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.yes, "yes", false, "into an existing FILE: write without asking (needed without a terminal)")
 	f.BoolVar(&o.force, "force", false, "into an existing FILE: replace it even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
@@ -104,7 +105,9 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 		return err
 	}
 	// What is missing is asked in the terminal, pre-filled with the flags
-	// given; without a terminal the error names the flag.
+	// given; without a terminal the error names the flag. Confirming the
+	// wizard's Review is the consent to write.
+	yes := o.yes
 	if err := missing(d); err != nil {
 		if !canAsk(cmd) {
 			return err
@@ -120,13 +123,16 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 			return err
 		}
 		// The consent given on the Review screen is that of --grant.
-		d, o.grant = a.Design, a.Grant
+		d, o.grant, yes = a.Design, a.Grant, true
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
 	}
 	if existing != nil {
-		return o.addTo(cmd, existing, d, flavor)
+		if err := nameFree(existing, d.Name); err != nil {
+			return err
+		}
+		return o.addTo(cmd, existing, d, flavor, yes)
 	}
 	return o.write(cmd, d, flavor, path)
 }
@@ -136,14 +142,36 @@ func (o *newOptions) addition(t *render.Template, flavor render.Flavor) template
 	return templateEdit{t: t, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}, stubs: o.writesStubs(flavor)}
 }
 
-// addTo adds the API to an existing template, shows the diff and writes.
-func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor) error {
+// addTo adds the API to an existing template, shows the diff and writes:
+// with yes, or when the user confirms at a terminal, as edit does.
+func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor, yes bool) error {
 	te := o.addition(t, flavor)
 	out, ch, err := te.apply(d)
 	if err != nil {
 		return err
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{yes: true, force: o.force, diff: cmd.ErrOrStderr()})
+	return te.commit(cmd, d, out, ch, commitOptions{yes: yes, force: o.force, diff: cmd.ErrOrStderr()})
+}
+
+// nameFree refuses a new API named as one the template already has: run
+// twice, new would otherwise add the same API again under another logical
+// ID.
+func nameFree(t *render.Template, name string) error {
+	apis, err := render.Import(t)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	for _, a := range apis {
+		if a.Design.Name == name {
+			where := a.NameNode
+			if where == nil {
+				where = a.Resource.Key
+			}
+			return usageErrorf("%s: %s already has a WebSocket API named %s (%s); change it with wsdesign edit %s --api %s, or give the new one another --name",
+				t.Pos(where), t.Path, name, a.Resource.ID, t.Path, a.Resource.ID)
+		}
+	}
+	return nil
 }
 
 // collect gathers the design from the design file and the flags; flags win

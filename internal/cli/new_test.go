@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,7 +160,7 @@ func TestNewAddsToExistingFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a=param:AFunctionArn")
+	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a=param:AFunctionArn", "--yes")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -178,6 +179,37 @@ func TestNewAddsToExistingFile(t *testing.T) {
 	apis, err := render.Import(tpl)
 	if err != nil || len(apis) != 1 || apis[0].Resource.ID != "A" {
 		t.Fatalf("imported %v, %v", apis, err)
+	}
+}
+
+func TestNewIntoExistingFileAsksFirst(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	const mine = "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n"
+	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--name", "Second", "--endpoint", "a=param:AFunctionArn"}
+	_, stderr, code := runNew(t, dir, args...)
+	if code != ExitUsage || !strings.Contains(stderr, "pass --yes") {
+		t.Fatalf("without a terminal and --yes: exit %d, stderr %q", code, stderr)
+	}
+	if got, _ := os.ReadFile(path); string(got) != mine {
+		t.Fatalf("written without --yes:\n%s", got)
+	}
+	if _, stderr, code = runNew(t, dir, append(args, "--yes")...); code != ExitOK {
+		t.Fatalf("with --yes: exit %d, stderr %q", code, stderr)
+	}
+	once, _ := os.ReadFile(path)
+	// Run again, the same API is refused at the Name already there, not
+	// added as Second2.
+	line := strings.Count(string(once[:strings.Index(string(once), "Name: Second\n")]), "\n") + 1
+	_, stderr, code = runNew(t, dir, append(args, "--yes")...)
+	if code != ExitUsage || !strings.Contains(stderr, fmt.Sprintf("template.yaml:%d:13: template.yaml already has a WebSocket API named Second (Second)", line)) {
+		t.Fatalf("second run: exit %d, stderr %q", code, stderr)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(once) {
+		t.Errorf("the second run changed the file:\n%s", got)
 	}
 }
 
