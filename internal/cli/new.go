@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
@@ -31,6 +34,7 @@ type newOptions struct {
 	designPath                                         string
 	format                                             string
 	stdout, json, noStubs, force, yes                  bool
+	stubsOnly                                          bool
 	grant                                              bool
 	wizard                                             wizardOptions
 }
@@ -76,6 +80,7 @@ func newNewCmd() *cobra.Command {
 	f.BoolVar(&o.yes, "yes", false, "into an existing FILE: write without asking (needed without a terminal)")
 	f.BoolVar(&o.force, "force", false, "into an existing FILE: replace it even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
+	f.BoolVar(&o.stubsOnly, "stubs-only", false, "write only the handler stubs of the new functions beside FILE, not the template (for a template written with --stdout)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	o.wizard.addFlags(f)
 	return cmd
@@ -86,9 +91,17 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return usageErrorf("--format: %v", err)
 	}
+	if o.stubsOnly {
+		switch {
+		case o.stdout, o.noStubs:
+			return usageErrorf("--stubs-only writes only the handler stubs: it goes with neither --stdout nor --no-stubs")
+		case flavor != render.SAM:
+			return usageErrorf("--stubs-only: plain CloudFormation functions carry their code inline; only SAM templates have handler stubs")
+		}
+	}
 	// An existing FILE gets the new API added to it, touching nothing else.
 	var existing *render.Template
-	if !o.stdout {
+	if !o.stdout && !o.stubsOnly {
 		if _, err := os.Stat(path); err == nil {
 			if existing, err = render.Load(path); err != nil {
 				return withCode(ExitUsage, err)
@@ -107,9 +120,9 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	// What is missing is asked in the terminal, pre-filled with the flags
 	// given; without a terminal the error names the flag. Confirming the
 	// wizard's Review is the consent to write.
-	yes := o.yes
+	yes, asked := o.yes, false
 	if err := missing(d); err != nil {
-		if !canAsk(cmd) {
+		if !canAsk(cmd) || o.stubsOnly {
 			return err
 		}
 		opts := o.wizardOptions(d, flavor, path)
@@ -123,10 +136,13 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 			return err
 		}
 		// The consent given on the Review screen is that of --grant.
-		d, o.grant, yes = a.Design, a.Grant, true
+		d, o.grant, yes, asked = a.Design, a.Grant, true, true
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
+	}
+	if o.stubsOnly {
+		return writeStubsOnly(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d))
 	}
 	if existing != nil {
 		if err := nameFree(existing, d.Name); err != nil {
@@ -134,7 +150,7 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 		}
 		return o.addTo(cmd, existing, d, flavor, yes)
 	}
-	return o.write(cmd, d, flavor, path)
+	return o.write(cmd, d, flavor, path, asked)
 }
 
 // addition is the edit that adds the new API to an existing template.
@@ -355,14 +371,20 @@ func (o *newOptions) encode(d model.Design, flavor render.Flavor, path string) (
 }
 
 // write renders the design and writes it atomically, or to standard output.
-func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string) error {
+// asked tells that the design came from the wizard rather than from flags.
+func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string, asked bool) error {
 	frag, out, err := o.encode(d, flavor, path)
 	if err != nil {
 		return err
 	}
 	if o.stdout {
-		_, err := cmd.OutOrStdout().Write(out)
-		return err
+		if _, err := cmd.OutOrStdout().Write(out); err != nil {
+			return err
+		}
+		if flavor == render.SAM && !o.noStubs {
+			o.noteStubs(cmd, stub.For(d), asked)
+		}
+		return nil
 	}
 	var stubs []stub.File
 	if o.writesStubs(flavor) {
@@ -388,6 +410,64 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 			path, strings.ToLower(frag.Plan.API.Value))
 	}
 	return nil
+}
+
+// noteStubs says, for a template written to standard output, that sam build
+// needs the code of its new functions, and gives the command that writes
+// their handler stubs: the same command with --stubs-only instead of
+// --stdout, or, after the wizard, new with a FILE.
+func (o *newOptions) noteStubs(cmd *cobra.Command, stubs []stub.File, asked bool) {
+	var folders []string
+	for _, f := range stubs {
+		if dir := path.Dir(f.Path) + "/"; !slices.Contains(folders, dir) {
+			folders = append(folders, dir)
+		}
+	}
+	if len(folders) == 0 {
+		return
+	}
+	run := "wsdesign new " + DefaultTemplate + " (without --stdout: it writes the template and its stubs)"
+	if !asked {
+		run = commandLine(cmd, "stdout") + " --stubs-only"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "note: standard output got the template only: sam build needs the code of its new functions in %s\n"+
+		"beside the template. Write their handler stubs there with:\n  %s\n", strings.Join(folders, ", "), run)
+}
+
+// commandLine is the command as given, in a form the shell reads back, less
+// the flags named in drop.
+func commandLine(cmd *cobra.Command, drop ...string) string {
+	words := []string{cmd.CommandPath()}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if slices.Contains(drop, f.Name) {
+			return
+		}
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				words = append(words, "--"+f.Name, shellQuote(s))
+			}
+		default:
+			if f.Value.Type() == "bool" && f.Value.String() == "true" {
+				words = append(words, "--"+f.Name)
+			} else {
+				words = append(words, "--"+f.Name, shellQuote(f.Value.String()))
+			}
+		}
+	})
+	for _, a := range cmd.Flags().Args() {
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds more than letters,
+// digits and punctuation the shell leaves alone.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writesStubs reports whether new writes handler stubs beside the template:

@@ -280,3 +280,49 @@ func TestNewWritesTheGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestNewStdoutNamesTheStubsCommand(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--name", "Chat", "--endpoint", "$connect=OnConnect", "--endpoint", "it's=Send,2-way"}
+	stdout, stderr, code := runNew(t, dir, append(args, "--stdout")...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	const want = "src/on-connect/, src/send/\nbeside the template. Write their handler stubs there with:\n" +
+		`  wsdesign new --endpoint '$connect=OnConnect' --endpoint 'it'\''s=Send,2-way' --name Chat --stubs-only` + "\n"
+	if !strings.Contains(stderr, want) {
+		t.Fatalf("stderr %q lacks %q", stderr, want)
+	}
+	// The command named writes the stubs of every code folder of the
+	// template, and not the template.
+	if _, stderr, code := runNew(t, dir, append(args, "--stubs-only")...); code != ExitOK {
+		t.Fatalf("--stubs-only: exit %d: %s", code, stderr)
+	}
+	tpl, err := render.Parse("out", []byte(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders int
+	for _, f := range render.Functions(tpl) {
+		r, _ := tpl.Resource(f.ID)
+		uri := render.Text(r.Prop("CodeUri"))
+		if _, err := os.Stat(filepath.Join(dir, uri, "index.mjs")); err != nil {
+			t.Errorf("%s: CodeUri %s has no handler: %v", f.ID, uri, err)
+		}
+		folders++
+	}
+	if folders != 2 {
+		t.Errorf("%d functions, want 2", folders)
+	}
+	if _, err := os.Stat(filepath.Join(dir, DefaultTemplate)); err == nil {
+		t.Errorf("--stubs-only wrote %s", DefaultTemplate)
+	}
+	for _, other := range [][]string{{"--stdout", "--no-stubs"}, {"--stdout", "--format", "cfn"}} {
+		if _, stderr, _ := runNew(t, t.TempDir(), append(args, other...)...); strings.Contains(stderr, "stubs") {
+			t.Errorf("%v: stubs noted: %q", other, stderr)
+		}
+	}
+	if _, stderr, code := runNew(t, t.TempDir(), append(args, "--stubs-only", "--format", "cfn")...); code != ExitUsage {
+		t.Errorf("--stubs-only --format cfn: exit %d: %s", code, stderr)
+	}
+}
