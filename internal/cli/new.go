@@ -54,7 +54,8 @@ func newNewCmd() *cobra.Command {
 			"      --endpoint 'sendMessage=SendMessage,2-way'\n" +
 			"  wsdesign new --design chat.yaml --format cfn --stdout\n" +
 			"  wsdesign new api.json --name Prices --endpoint '$default=param:PricesFunctionArn,2-way'",
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := DefaultTemplate
 			if len(args) == 1 {
@@ -83,6 +84,7 @@ func newNewCmd() *cobra.Command {
 	f.BoolVar(&o.stubsOnly, "stubs-only", false, "write only the handler stubs of the new functions beside FILE, not the template (for a template written with --stdout)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	o.wizard.addFlags(f)
+	registerCompletions(cmd)
 	return cmd
 }
 
