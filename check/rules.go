@@ -170,6 +170,19 @@ type Finding struct {
 	Pos       render.Pos
 	// Message says what is wrong here, more precisely than the rule's title.
 	Message string
+	// fix is the rule's Fix naming the resources of this finding ("" for
+	// the rule's own).
+	fix string
+}
+
+// Fix says how to correct this finding: the rule's Fix, with the logical
+// IDs of the API and authorizer at fault in place of ${Api} and
+// ${Authorizer} where they are known.
+func (f Finding) Fix() string {
+	if f.fix != "" {
+		return f.fix
+	}
+	return f.Rule.Fix
 }
 
 // Severity is the rule's severity.
