@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/wsdesign/wsdesign/render"
 )
@@ -160,6 +161,16 @@ var Rules = []*Rule{
 	IdentitySource, ReservedRouteKey, DuplicateRouteKey, CaseOnlyRouteKeys, NoSelectionExpression,
 	SelectorNotBody, NoDefaultRoute, StageLogging, TooManyResources, PolicyTooLarge, Schema,
 	NoIntegration,
+}
+
+// RuleByID finds a rule by its ID, in any case (wsd001).
+func RuleByID(id string) (*Rule, bool) {
+	for _, r := range Rules {
+		if strings.EqualFold(r.ID, id) {
+			return r, true
+		}
+	}
+	return nil, false
 }
 
 // Finding is one mistake at one place.
