@@ -119,6 +119,12 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
+	// A name already taken is refused before the wizard asks for the rest.
+	if existing != nil && d.Name != "" {
+		if err := nameFree(existing, d.Name); err != nil {
+			return err
+		}
+	}
 	// What is missing is asked in the terminal, pre-filled with the flags
 	// given; without a terminal the error names the flag. Confirming the
 	// wizard's Review is the consent to write.

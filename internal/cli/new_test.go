@@ -211,6 +211,10 @@ func TestNewIntoExistingFileAsksFirst(t *testing.T) {
 	if got, _ := os.ReadFile(path); string(got) != string(once) {
 		t.Errorf("the second run changed the file:\n%s", got)
 	}
+	// The name is refused before anything else is asked for.
+	if _, stderr, code = runNew(t, dir, "--name", "Second"); code != ExitUsage || !strings.Contains(stderr, "already has a WebSocket API named Second") {
+		t.Errorf("name alone: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestNewRefusesBadExistingFile(t *testing.T) {
