@@ -47,7 +47,8 @@ func newNewCmd() *cobra.Command {
 		Long: "new writes a SAM (default) or CloudFormation template holding a WebSocket API: the API, its\n" +
 			"stage, a route per endpoint, an integration and an invoke permission per handler function,\n" +
 			"the optional authorizer, and the new functions with what they need to post to clients.\n" +
-			"FILE defaults to " + DefaultTemplate + "; a .json FILE (or --json) is written as JSON.\n\n" +
+			"FILE defaults to " + DefaultTemplate + "; a .json FILE (or --json) is written as JSON. An existing\n" +
+			"FILE gets the API added after its diff is shown and the write confirmed (--yes without a terminal).\n\n" +
 			"A handler that is not param:<Parameter> becomes a new function with that logical ID;\n" +
 			"an endpoint without a handler gets one named after its route (sendMessage: SendMessageFunction).",
 		Example: "  wsdesign new --name Chat --endpoint '$connect=OnConnect' --endpoint '$disconnect=OnDisconnect' \\\n" +
