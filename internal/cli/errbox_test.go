@@ -77,3 +77,16 @@ func TestWrapWords(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorOutsideATerminal(t *testing.T) {
+	var b strings.Builder
+	handleError(&b, fang.Styles{}, usageErrorf("--name is required"))
+	if b.String() != "--name is required\n" {
+		t.Errorf("not a terminal: %q, want the bare message", b.String())
+	}
+	b.Reset()
+	handleError(&b, fang.Styles{}, withCode(ExitFindings, nil))
+	if b.String() != "" {
+		t.Errorf("a silent exit printed %q", b.String())
+	}
+}
