@@ -435,7 +435,7 @@ func (o *newOptions) noteStubs(cmd *cobra.Command, stubs []stub.File, asked bool
 	if len(folders) == 0 {
 		return
 	}
-	run := "wsdesign new " + DefaultTemplate + " (without --stdout: it writes the template and its stubs)"
+	run := "wsdesign new FILE (without --stdout, FILE a template that does not exist yet: new writes it and its stubs)"
 	if !asked {
 		run = commandLine(cmd, "stdout") + " --stubs-only"
 	}
