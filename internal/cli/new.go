@@ -129,7 +129,7 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	// What is missing is asked in the terminal, pre-filled with the flags
 	// given; without a terminal the error names the flag. Confirming the
 	// wizard's Review is the consent to write.
-	yes, asked := o.yes, false
+	asked := false
 	if err := missing(d); err != nil {
 		if !canAsk(cmd) || o.stubsOnly {
 			return err
@@ -145,7 +145,7 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 			return err
 		}
 		// The consent given on the Review screen is that of --grant.
-		d, o.grant, yes, asked = a.Design, a.Grant, true, true
+		d, o.grant, asked = a.Design, a.Grant, true
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
@@ -157,7 +157,7 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 		if err := nameFree(existing, d.Name); err != nil {
 			return err
 		}
-		return o.addTo(cmd, existing, d, flavor, yes)
+		return o.addTo(cmd, existing, d, flavor, o.yes || asked)
 	}
 	return o.write(cmd, d, flavor, path, asked)
 }
