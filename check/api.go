@@ -45,6 +45,8 @@ func Template(t *render.Template) ([]Finding, error) {
 // checkAPI runs the rules of one WebSocket API.
 func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 	api := a.Resource
+	r.api = api.ID
+	defer func() { r.api = "" }()
 	r.checkSelector(api, a.RouteSelectionNode)
 
 	var keys []routeKey
@@ -73,6 +75,7 @@ func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 		if a.SAM {
 			res = api
 		}
+		r.authorizer = az.ID
 		if !hasConnect {
 			r.report(AuthorizerUnused, res, nil, "the API has no $connect route, so the authorizer never runs")
 		}
@@ -89,6 +92,7 @@ func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 			r.checkPermission(AuthorizerPermission, a, res, az.Handler, az.HandlerType, az.PermissionIDs, "/authorizers/*", byID)
 		}
 	}
+	r.authorizer = ""
 
 	if a.SAM {
 		for _, s := range a.Stages {
@@ -319,8 +323,10 @@ func (r *run) checkPolicySizes(apis []render.API, byID map[string]render.Resourc
 	type policy struct {
 		statements map[string]int // permission → estimated bytes
 		order      int
+		apis       []string // the APIs whose permissions these are
 	}
 	policies := map[string]*policy{}
+	var api string // the API whose routes are being added
 	add := func(fn, perm string, size int) {
 		p := policies[fn]
 		if p == nil {
@@ -328,8 +334,12 @@ func (r *run) checkPolicySizes(apis []render.API, byID map[string]render.Resourc
 			policies[fn] = p
 		}
 		p.statements[perm] = size
+		if !slices.Contains(p.apis, api) {
+			p.apis = append(p.apis, api)
+		}
 	}
 	for _, a := range apis {
+		api = a.Resource.ID
 		for _, rt := range a.Routes {
 			if rt.HandlerType == "" {
 				continue
@@ -362,8 +372,12 @@ func (r *run) checkPolicySizes(apis []render.API, byID map[string]render.Resourc
 		if !ok {
 			continue
 		}
+		if r.api = ""; len(policies[fn].apis) == 1 {
+			r.api = policies[fn].apis[0] // its fix names the one API
+		}
 		r.report(PolicyTooLarge, res, nil, "function %s gets %d API Gateway permissions, about %s of resource policy (limit 20 KB)", fn, len(policies[fn].statements), kb(total))
 	}
+	r.api = ""
 }
 
 func kb(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }

@@ -17,6 +17,9 @@ import (
 type run struct {
 	t   *render.Template
 	out []Finding
+	// api and authorizer are the logical IDs of the API and the authorizer
+	// being checked, named in the fixes of their findings ("" when none).
+	api, authorizer string
 }
 
 // report adds a finding at node n of resource id (n nil: the resource's key).
@@ -24,7 +27,23 @@ func (r *run) report(rule *Rule, res render.Resource, n *yaml.Node, format strin
 	if n == nil {
 		n = res.Key
 	}
-	r.out = append(r.out, Finding{Rule: rule, LogicalID: res.ID, Pos: r.t.Pos(n), Message: fmt.Sprintf(format, args...)})
+	r.out = append(r.out, Finding{Rule: rule, LogicalID: res.ID, Pos: r.t.Pos(n), Message: fmt.Sprintf(format, args...), fix: r.fix(rule)})
+}
+
+// fix is the rule's Fix naming the API and authorizer being checked: the
+// placeholders stand in !Sub strings, where ${ChatApi} is what the user
+// writes.
+func (r *run) fix(rule *Rule) string {
+	var subst []string
+	for placeholder, id := range map[string]string{"${Api}": r.api, "${Authorizer}": r.authorizer} {
+		if id != "" {
+			subst = append(subst, placeholder, "${"+id+"}")
+		}
+	}
+	if len(subst) == 0 {
+		return ""
+	}
+	return strings.NewReplacer(subst...).Replace(rule.Fix)
 }
 
 // sorted orders findings by position, then rule, so output is stable.

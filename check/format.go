@@ -94,7 +94,7 @@ func writeText(w io.Writer, fs []Finding, files int, profile colorprofile.Profil
 			b.WriteString(" " + id.Render("["+f.LogicalID+"]"))
 		}
 		b.WriteString(" " + f.Message + "\n")
-		b.WriteString(fix.Render("    fix: "+f.Rule.Fix) + "\n")
+		b.WriteString(fix.Render("    fix: "+f.Fix()) + "\n")
 	}
 	c := Count(fs)
 	noun := "file"
@@ -131,7 +131,7 @@ func writeJSON(w io.Writer, fs []Finding) error {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule.ID, Severity: f.Severity().String(), Title: f.Rule.Title,
 			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col, LogicalID: f.LogicalID,
-			Message: f.Message, Runtime: f.Rule.Runtime, Fix: f.Rule.Fix,
+			Message: f.Message, Runtime: f.Rule.Runtime, Fix: f.Fix(),
 		})
 	}
 	c := Count(fs)
@@ -237,7 +237,7 @@ func writeSARIF(w io.Writer, fs []Finding, version string) error {
 		}
 		results = append(results, sarifResult{
 			RuleID: f.Rule.ID, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity()),
-			Message: sarifText{f.Message + ". Fix: " + f.Rule.Fix}, Locations: []sarifLocation{loc},
+			Message: sarifText{f.Message + ". Fix: " + f.Fix()}, Locations: []sarifLocation{loc},
 		})
 	}
 	enc := json.NewEncoder(w)

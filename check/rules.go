@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/wsdesign/wsdesign/render"
 )
@@ -162,6 +163,16 @@ var Rules = []*Rule{
 	NoIntegration,
 }
 
+// RuleByID finds a rule by its ID, in any case (wsd001).
+func RuleByID(id string) (*Rule, bool) {
+	for _, r := range Rules {
+		if strings.EqualFold(r.ID, id) {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
 // Finding is one mistake at one place.
 type Finding struct {
 	Rule *Rule
@@ -170,6 +181,19 @@ type Finding struct {
 	Pos       render.Pos
 	// Message says what is wrong here, more precisely than the rule's title.
 	Message string
+	// fix is the rule's Fix naming the resources of this finding ("" for
+	// the rule's own).
+	fix string
+}
+
+// Fix says how to correct this finding: the rule's Fix, with the logical
+// IDs of the API and authorizer at fault in place of ${Api} and
+// ${Authorizer} where they are known.
+func (f Finding) Fix() string {
+	if f.fix != "" {
+		return f.fix
+	}
+	return f.Rule.Fix
 }
 
 // Severity is the rule's severity.

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wsdesign/wsdesign/check"
 )
 
 func TestCheckExitCodes(t *testing.T) {
@@ -131,5 +133,39 @@ func TestCheckRules(t *testing.T) {
 	}
 	if out, code := runCLI(t, "check"); code != ExitUsage || !strings.Contains(out, "at least one template") {
 		t.Errorf("check without files: exit %d, want %d\n%s", code, ExitUsage, out)
+	}
+}
+
+func TestCheckExplain(t *testing.T) {
+	for _, r := range check.Rules {
+		out, code := runCLI(t, "check", "--explain", strings.ToLower(r.ID))
+		if code != ExitOK {
+			t.Fatalf("--explain %s: exit %d\n%s", r.ID, code, out)
+		}
+		if !strings.HasPrefix(out, r.ID+" ("+r.Severity.String()+"): "+r.Title+"\n") {
+			t.Errorf("--explain %s does not start with the rule:\n%s", r.ID, out)
+		}
+		// The whole text of the rule is there, whatever the wrap.
+		flat := strings.Join(strings.Fields(out), " ")
+		for _, part := range []string{r.Runtime, r.Fix} {
+			if !strings.Contains(flat, strings.Join(strings.Fields(part), " ")) {
+				t.Errorf("--explain %s lacks %q:\n%s", r.ID, part, out)
+			}
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if w := len([]rune(l)); w > explainWidth && strings.Contains(strings.TrimSpace(l), " ") {
+				t.Errorf("--explain %s: line of %d columns: %q", r.ID, w, l)
+			}
+		}
+	}
+	out, code := runCLI(t, "check", "--explain", "WSD999")
+	if code != ExitUsage || !strings.Contains(out, "WSD000…WSD0") {
+		t.Errorf("unknown rule: exit %d\n%s", code, out)
+	}
+	if out, code := runCLI(t, "check", "--explain", "WSD001", "template.yaml"); code != ExitUsage {
+		t.Errorf("--explain with a file: exit %d\n%s", code, out)
+	}
+	if got, _ := complete(t, t.TempDir(), "check", "--explain", ""); len(got) != len(check.Rules) || got[1] != "WSD001" {
+		t.Errorf("--explain completes %q", got)
 	}
 }

@@ -49,8 +49,9 @@ func newEditCmd() *cobra.Command {
 		Example: "  wsdesign edit template.yaml --add-endpoint 'typing=TypingFunction' --yes\n" +
 			"  wsdesign edit template.yaml --set-endpoint 'sendmessage,2-way' --dry-run\n" +
 			"  wsdesign edit template.json --api ChatApi --remove-endpoint typing --authorizer none --yes",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeTemplate,
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.api, "api", "", "logical ID of the API to edit (required when the template has several)")
@@ -72,6 +73,8 @@ func newEditCmd() *cobra.Command {
 	f.BoolVar(&o.force, "force", false, "replace FILE even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
 	o.wizard.addFlags(f)
+	registerCompletions(cmd)
+	_ = cmd.RegisterFlagCompletionFunc("api", completeAPI)
 	return cmd
 }
 
@@ -464,7 +467,7 @@ func lacking(needs []render.FunctionNeed) (ids []string, lacks string) {
 // confirm asks a yes/no question at the terminal.
 func confirm(cmd *cobra.Command, question string) (bool, error) {
 	if !canAsk(cmd) {
-		return false, usageErrorf("standard input is not a terminal: pass --yes to write (or --dry-run to only see the diff)")
+		return false, usageErrorf("standard input is not a terminal: pass --yes to write what the diff shows")
 	}
 	fmt.Fprint(cmd.ErrOrStderr(), question)
 	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')

@@ -21,7 +21,8 @@ func newInspectCmd() *cobra.Command {
 			"and prints each as a tree: selector, stages, deployment and every route with its mode,\n" +
 			"integration, handler and authorizer. --json prints the design in the shape that\n" +
 			"ws-check --design prints.",
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, apis, err := importFile(args[0])
 			if err != nil {

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
@@ -30,7 +33,8 @@ type newOptions struct {
 	identitySources                                    []string
 	designPath                                         string
 	format                                             string
-	stdout, json, noStubs, force                       bool
+	stdout, json, noStubs, force, yes                  bool
+	stubsOnly                                          bool
 	grant                                              bool
 	wizard                                             wizardOptions
 }
@@ -43,14 +47,16 @@ func newNewCmd() *cobra.Command {
 		Long: "new writes a SAM (default) or CloudFormation template holding a WebSocket API: the API, its\n" +
 			"stage, a route per endpoint, an integration and an invoke permission per handler function,\n" +
 			"the optional authorizer, and the new functions with what they need to post to clients.\n" +
-			"FILE defaults to " + DefaultTemplate + "; a .json FILE (or --json) is written as JSON.\n\n" +
+			"FILE defaults to " + DefaultTemplate + "; a .json FILE (or --json) is written as JSON. An existing\n" +
+			"FILE gets the API added after its diff is shown and the write confirmed (--yes without a terminal).\n\n" +
 			"A handler that is not param:<Parameter> becomes a new function with that logical ID;\n" +
 			"an endpoint without a handler gets one named after its route (sendMessage: SendMessageFunction).",
 		Example: "  wsdesign new --name Chat --endpoint '$connect=OnConnect' --endpoint '$disconnect=OnDisconnect' \\\n" +
 			"      --endpoint 'sendMessage=SendMessage,2-way'\n" +
 			"  wsdesign new --design chat.yaml --format cfn --stdout\n" +
 			"  wsdesign new api.json --name Prices --endpoint '$default=param:PricesFunctionArn,2-way'",
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := DefaultTemplate
 			if len(args) == 1 {
@@ -73,10 +79,13 @@ func newNewCmd() *cobra.Command {
 	f.StringVar(&o.format, "format", "sam", "template format: sam or cfn (plain CloudFormation)")
 	f.BoolVar(&o.stdout, "stdout", false, "write the template to standard output instead of FILE")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of YAML")
+	f.BoolVar(&o.yes, "yes", false, "into an existing FILE: write without asking (needed without a terminal)")
 	f.BoolVar(&o.force, "force", false, "into an existing FILE: replace it even when it is read-only")
 	f.BoolVar(&o.noStubs, "no-stubs", false, "do not write handler stubs into the code folders of new functions (SAM)")
+	f.BoolVar(&o.stubsOnly, "stubs-only", false, "write only the handler stubs of the new functions beside FILE, not the template (for a template written with --stdout)")
 	f.BoolVar(&o.grant, "grant", false, "into an existing FILE: let its functions linked to the API post to clients (policy statement and callback URL variable)")
 	o.wizard.addFlags(f)
+	registerCompletions(cmd)
 	return cmd
 }
 
@@ -85,9 +94,17 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return usageErrorf("--format: %v", err)
 	}
+	if o.stubsOnly {
+		switch {
+		case o.stdout, o.noStubs:
+			return usageErrorf("--stubs-only writes only the handler stubs: it goes with neither --stdout nor --no-stubs")
+		case flavor != render.SAM:
+			return usageErrorf("--stubs-only: plain CloudFormation functions carry their code inline; only SAM templates have handler stubs")
+		}
+	}
 	// An existing FILE gets the new API added to it, touching nothing else.
 	var existing *render.Template
-	if !o.stdout {
+	if !o.stdout && !o.stubsOnly {
 		if _, err := os.Stat(path); err == nil {
 			if existing, err = render.Load(path); err != nil {
 				return withCode(ExitUsage, err)
@@ -103,10 +120,18 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
+	// A name already taken is refused before the wizard asks for the rest.
+	if existing != nil && d.Name != "" {
+		if err := nameFree(existing, d.Name); err != nil {
+			return err
+		}
+	}
 	// What is missing is asked in the terminal, pre-filled with the flags
-	// given; without a terminal the error names the flag.
+	// given; without a terminal the error names the flag. Confirming the
+	// wizard's Review is the consent to write.
+	asked := false
 	if err := missing(d); err != nil {
-		if !canAsk(cmd) {
+		if !canAsk(cmd) || o.stubsOnly {
 			return err
 		}
 		opts := o.wizardOptions(d, flavor, path)
@@ -120,15 +145,21 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 			return err
 		}
 		// The consent given on the Review screen is that of --grant.
-		d, o.grant = a.Design, a.Grant
+		d, o.grant, asked = a.Design, a.Grant, true
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
 	}
-	if existing != nil {
-		return o.addTo(cmd, existing, d, flavor)
+	if o.stubsOnly {
+		return writeStubsOnly(cmd.ErrOrStderr(), filepath.Dir(path), stub.For(d))
 	}
-	return o.write(cmd, d, flavor, path)
+	if existing != nil {
+		if err := nameFree(existing, d.Name); err != nil {
+			return err
+		}
+		return o.addTo(cmd, existing, d, flavor, o.yes || asked)
+	}
+	return o.write(cmd, d, flavor, path, asked)
 }
 
 // addition is the edit that adds the new API to an existing template.
@@ -136,14 +167,36 @@ func (o *newOptions) addition(t *render.Template, flavor render.Flavor) template
 	return templateEdit{t: t, opt: render.EditOptions{Flavor: flavor, Grant: o.grant}, stubs: o.writesStubs(flavor)}
 }
 
-// addTo adds the API to an existing template, shows the diff and writes.
-func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor) error {
+// addTo adds the API to an existing template, shows the diff and writes:
+// with yes, or when the user confirms at a terminal, as edit does.
+func (o *newOptions) addTo(cmd *cobra.Command, t *render.Template, d model.Design, flavor render.Flavor, yes bool) error {
 	te := o.addition(t, flavor)
 	out, ch, err := te.apply(d)
 	if err != nil {
 		return err
 	}
-	return te.commit(cmd, d, out, ch, commitOptions{yes: true, force: o.force, diff: cmd.ErrOrStderr()})
+	return te.commit(cmd, d, out, ch, commitOptions{yes: yes, force: o.force, diff: cmd.ErrOrStderr()})
+}
+
+// nameFree refuses a new API named as one the template already has: run
+// twice, new would otherwise add the same API again under another logical
+// ID.
+func nameFree(t *render.Template, name string) error {
+	apis, err := render.Import(t)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	for _, a := range apis {
+		if a.Design.Name == name {
+			where := a.NameNode
+			if where == nil {
+				where = a.Resource.Key
+			}
+			return usageErrorf("%s: %s already has a WebSocket API named %s (%s); change it with wsdesign edit %s --api %s, or give the new one another --name",
+				t.Pos(where), t.Path, name, a.Resource.ID, t.Path, a.Resource.ID)
+		}
+	}
+	return nil
 }
 
 // collect gathers the design from the design file and the flags; flags win
@@ -327,14 +380,20 @@ func (o *newOptions) encode(d model.Design, flavor render.Flavor, path string) (
 }
 
 // write renders the design and writes it atomically, or to standard output.
-func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string) error {
+// asked tells that the design came from the wizard rather than from flags.
+func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Flavor, path string, asked bool) error {
 	frag, out, err := o.encode(d, flavor, path)
 	if err != nil {
 		return err
 	}
 	if o.stdout {
-		_, err := cmd.OutOrStdout().Write(out)
-		return err
+		if _, err := cmd.OutOrStdout().Write(out); err != nil {
+			return err
+		}
+		if flavor == render.SAM && !o.noStubs {
+			o.noteStubs(cmd, stub.For(d), asked)
+		}
+		return nil
 	}
 	var stubs []stub.File
 	if o.writesStubs(flavor) {
@@ -360,6 +419,64 @@ func (o *newOptions) write(cmd *cobra.Command, d model.Design, flavor render.Fla
 			path, strings.ToLower(frag.Plan.API.Value))
 	}
 	return nil
+}
+
+// noteStubs says, for a template written to standard output, that sam build
+// needs the code of its new functions, and gives the command that writes
+// their handler stubs: the same command with --stubs-only instead of
+// --stdout, or, after the wizard, new with a FILE.
+func (o *newOptions) noteStubs(cmd *cobra.Command, stubs []stub.File, asked bool) {
+	var folders []string
+	for _, f := range stubs {
+		if dir := path.Dir(f.Path) + "/"; !slices.Contains(folders, dir) {
+			folders = append(folders, dir)
+		}
+	}
+	if len(folders) == 0 {
+		return
+	}
+	run := "wsdesign new FILE (without --stdout, FILE a template that does not exist yet: new writes it and its stubs)"
+	if !asked {
+		run = commandLine(cmd, "stdout") + " --stubs-only"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "note: standard output got the template only: sam build needs the code of its new functions in %s\n"+
+		"beside the template. Write their handler stubs there with:\n  %s\n", strings.Join(folders, ", "), run)
+}
+
+// commandLine is the command as given, in a form the shell reads back, less
+// the flags named in drop.
+func commandLine(cmd *cobra.Command, drop ...string) string {
+	words := []string{cmd.CommandPath()}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if slices.Contains(drop, f.Name) {
+			return
+		}
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				words = append(words, "--"+f.Name, shellQuote(s))
+			}
+		default:
+			if f.Value.Type() == "bool" && f.Value.String() == "true" {
+				words = append(words, "--"+f.Name)
+			} else {
+				words = append(words, "--"+f.Name, shellQuote(f.Value.String()))
+			}
+		}
+	})
+	for _, a := range cmd.Flags().Args() {
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds more than letters,
+// digits and punctuation the shell leaves alone.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // writesStubs reports whether new writes handler stubs beside the template:

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,7 +160,7 @@ func TestNewAddsToExistingFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a=param:AFunctionArn")
+	_, stderr, code := runNew(t, dir, "--name", "A", "--endpoint", "a=param:AFunctionArn", "--yes")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -178,6 +179,41 @@ func TestNewAddsToExistingFile(t *testing.T) {
 	apis, err := render.Import(tpl)
 	if err != nil || len(apis) != 1 || apis[0].Resource.ID != "A" {
 		t.Fatalf("imported %v, %v", apis, err)
+	}
+}
+
+func TestNewIntoExistingFileAsksFirst(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	const mine = "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n"
+	if err := os.WriteFile(path, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--name", "Second", "--endpoint", "a=param:AFunctionArn"}
+	_, stderr, code := runNew(t, dir, args...)
+	if code != ExitUsage || !strings.Contains(stderr, "pass --yes") {
+		t.Fatalf("without a terminal and --yes: exit %d, stderr %q", code, stderr)
+	}
+	if got, _ := os.ReadFile(path); string(got) != mine {
+		t.Fatalf("written without --yes:\n%s", got)
+	}
+	if _, stderr, code = runNew(t, dir, append(args, "--yes")...); code != ExitOK {
+		t.Fatalf("with --yes: exit %d, stderr %q", code, stderr)
+	}
+	once, _ := os.ReadFile(path)
+	// Run again, the same API is refused at the Name already there, not
+	// added as Second2.
+	line := strings.Count(string(once[:strings.Index(string(once), "Name: Second\n")]), "\n") + 1
+	_, stderr, code = runNew(t, dir, append(args, "--yes")...)
+	if code != ExitUsage || !strings.Contains(stderr, fmt.Sprintf("template.yaml:%d:13: template.yaml already has a WebSocket API named Second (Second)", line)) {
+		t.Fatalf("second run: exit %d, stderr %q", code, stderr)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(once) {
+		t.Errorf("the second run changed the file:\n%s", got)
+	}
+	// The name is refused before anything else is asked for.
+	if _, stderr, code = runNew(t, dir, "--name", "Second"); code != ExitUsage || !strings.Contains(stderr, "already has a WebSocket API named Second") {
+		t.Errorf("name alone: exit %d, stderr %q", code, stderr)
 	}
 }
 
@@ -246,5 +282,51 @@ func TestNewWritesTheGolden(t *testing.T) {
 				t.Errorf("new wrote:\n%s\nthe golden holds:\n%s", stdout, want)
 			}
 		})
+	}
+}
+
+func TestNewStdoutNamesTheStubsCommand(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--name", "Chat", "--endpoint", "$connect=OnConnect", "--endpoint", "it's=Send,2-way"}
+	stdout, stderr, code := runNew(t, dir, append(args, "--stdout")...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	const want = "src/on-connect/, src/send/\nbeside the template. Write their handler stubs there with:\n" +
+		`  wsdesign new --endpoint '$connect=OnConnect' --endpoint 'it'\''s=Send,2-way' --name Chat --stubs-only` + "\n"
+	if !strings.Contains(stderr, want) {
+		t.Fatalf("stderr %q lacks %q", stderr, want)
+	}
+	// The command named writes the stubs of every code folder of the
+	// template, and not the template.
+	if _, stderr, code := runNew(t, dir, append(args, "--stubs-only")...); code != ExitOK {
+		t.Fatalf("--stubs-only: exit %d: %s", code, stderr)
+	}
+	tpl, err := render.Parse("out", []byte(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders int
+	for _, f := range render.Functions(tpl) {
+		r, _ := tpl.Resource(f.ID)
+		uri := render.Text(r.Prop("CodeUri"))
+		if _, err := os.Stat(filepath.Join(dir, uri, "index.mjs")); err != nil {
+			t.Errorf("%s: CodeUri %s has no handler: %v", f.ID, uri, err)
+		}
+		folders++
+	}
+	if folders != 2 {
+		t.Errorf("%d functions, want 2", folders)
+	}
+	if _, err := os.Stat(filepath.Join(dir, DefaultTemplate)); err == nil {
+		t.Errorf("--stubs-only wrote %s", DefaultTemplate)
+	}
+	for _, other := range [][]string{{"--stdout", "--no-stubs"}, {"--stdout", "--format", "cfn"}} {
+		if _, stderr, _ := runNew(t, t.TempDir(), append(args, other...)...); strings.Contains(stderr, "stubs") {
+			t.Errorf("%v: stubs noted: %q", other, stderr)
+		}
+	}
+	if _, stderr, code := runNew(t, t.TempDir(), append(args, "--stubs-only", "--format", "cfn")...); code != ExitUsage {
+		t.Errorf("--stubs-only --format cfn: exit %d: %s", code, stderr)
 	}
 }

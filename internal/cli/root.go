@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"io"
 	"os"
 
 	"charm.land/fang/v2"
@@ -25,16 +23,7 @@ func Execute(info BuildInfo) int {
 	root := newRoot(info)
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(info.String()),
-		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
-			var e *exitError
-			if errors.As(err, &e) && e.err == nil {
-				return // the command already said everything
-			}
-			// Messages start with flags and file names (--name, d.yaml:4:11),
-			// which must keep their case.
-			styles.ErrorText = styles.ErrorText.UnsetTransform()
-			fang.DefaultErrorHandler(w, styles, err)
-		}),
+		fang.WithErrorHandler(handleError),
 	)
 	return exitCode(err)
 }

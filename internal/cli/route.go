@@ -24,7 +24,8 @@ func newRouteCmd() *cobra.Command {
 			"$default), and the handler that runs. MESSAGE - reads the message from standard input.",
 		Example: "  wsdesign route template.yaml '{\"action\": \"sendMessage\", \"text\": \"hi\"}'\n" +
 			"  echo '{\"action\": \"join\"}' | wsdesign route template.yaml - --api ChatApi",
-		Args: cobra.ExactArgs(2),
+		Args:              cobra.ExactArgs(2),
+		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, apis, err := importFile(args[0])
 			if err != nil {
@@ -60,6 +61,7 @@ func newRouteCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&apiID, "api", "", "logical ID of the API, when the template has several")
+	_ = cmd.RegisterFlagCompletionFunc("api", completeAPI)
 	return cmd
 }
 

@@ -105,30 +105,51 @@ func staysInside(dir, folder string) error {
 // named src, say) stops the command before anything is written (exit 2).
 // A failure while writing exits 3 and says what was written and what was not.
 func writeAll(w io.Writer, path string, stubs []stub.File, writeTemplate func() error) error {
-	dir := filepath.Dir(path)
+	done, err := putStubs(w, filepath.Dir(path), stubs, "; "+path+" was not written")
+	if err != nil {
+		return err
+	}
+	if err := writeTemplate(); err != nil {
+		refused := errors.Is(err, fileio.ErrChanged) || errors.Is(err, fs.ErrExist)
+		if refused && done == 0 {
+			return err // the file changed under us: nothing was written
+		}
+		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(done), path))
+	}
+	fmt.Fprintf(w, "Wrote %s.\n", path)
+	return nil
+}
+
+// writeStubsOnly writes the handler stubs into dir, for a template written
+// elsewhere (new --stubs-only after new --stdout).
+func writeStubsOnly(w io.Writer, dir string, stubs []stub.File) error {
+	if len(stubs) == 0 {
+		fmt.Fprintln(w, "No handler stub to write: the design has no new function.")
+		return nil
+	}
+	_, err := putStubs(w, dir, stubs, "")
+	return err
+}
+
+// putStubs plans and writes the handler stubs into dir, saying what it
+// wrote and kept, and returns how many files it wrote. A failure's message
+// ends with notWritten.
+func putStubs(w io.Writer, dir string, stubs []stub.File, notWritten string) (int, error) {
 	plan, err := planStubs(dir, stubs)
 	if err != nil {
-		return usageErrorf("%w; nothing was written", err)
+		return 0, usageErrorf("%w; nothing was written", err)
 	}
 	done, err := writeStubs(dir, plan)
 	for _, f := range done {
 		fmt.Fprintf(w, "Wrote handler stub %s\n", filepath.Join(dir, filepath.FromSlash(f)))
 	}
 	if err != nil {
-		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(len(done)), path))
+		return len(done), withCode(ExitWrite, fmt.Errorf("%w; %s%s", err, written(len(done)), notWritten))
 	}
 	for _, k := range plan.Kept {
 		fmt.Fprintf(w, "Kept %s as it is: the folder exists\n", filepath.Join(dir, filepath.FromSlash(k))+string(filepath.Separator))
 	}
-	if err := writeTemplate(); err != nil {
-		refused := errors.Is(err, fileio.ErrChanged) || errors.Is(err, fs.ErrExist)
-		if refused && len(done) == 0 {
-			return err // the file changed under us: nothing was written
-		}
-		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(len(done)), path))
-	}
-	fmt.Fprintf(w, "Wrote %s.\n", path)
-	return nil
+	return len(done), nil
 }
 
 // written says how many stub files were written before a failure.

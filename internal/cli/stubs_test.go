@@ -104,7 +104,7 @@ func TestNewWritesNoStubs(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "src")); err == nil {
 				t.Errorf("stubs written with %s", name)
 			}
-			if strings.Contains(stderr, "handler stub") {
+			if strings.Contains(stderr, "Wrote handler stub") {
 				t.Errorf("output lists stubs with %s:\n%s", name, stderr)
 			}
 		})
