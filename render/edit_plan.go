@@ -329,11 +329,13 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	if err != nil {
 		return Change{}, err
 	}
+	stageParam := e.stageParameter(a)
 	frag, err := Build(bd, Options{
-		Flavor:   opt.Flavor,
-		Taken:    others,
-		Pinned:   &pinned,
-		Existing: templateFunctions(e.t),
+		Flavor:         opt.Flavor,
+		Taken:          others,
+		Pinned:         &pinned,
+		Existing:       templateFunctions(e.t),
+		StageParameter: stageParam,
 	})
 	if err != nil {
 		return Change{}, err
@@ -372,6 +374,10 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 		}
 	}
 	if d.Stage != old.Stage {
+		if stageParam != "" {
+			return Change{}, e.failf(a.Stages[0].NameNode, "the stage's name comes from the parameter %s: change the parameter's value where the stack is deployed "+
+				"(a new Default would not reach stacks deployed with parameter overrides), not the stage", stageParam)
+		}
 		if len(a.Stages) > 0 && a.Stages[0].ID != "" {
 			if err := e.Set(SectionResources, a.Stages[0].ID, []string{"Properties", "StageName"}, e.nodes.str(d.Stage)); err != nil {
 				return Change{}, err
@@ -517,9 +523,10 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
 	}
 	ch.Lacking = ch.Needs
-	// A stage that is not a literal name (a parameter) has no place in the
-	// statement and the URL wsdesign writes; the user adds them.
-	if opt.Grant && !standIn[model.FieldStage] {
+	// A stage whose name wsdesign cannot read (neither a literal nor a
+	// parameter) has no place in the statement and the URL it writes; the
+	// user adds them.
+	if opt.Grant && (!standIn[model.FieldStage] || stageParam != "") {
 		if ch.Needs, err = e.grant(ch.Needs); err != nil {
 			return Change{}, err
 		}
@@ -789,8 +796,8 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 }
 
 // fixDependsOn keeps DependsOn lists true to the edit: removed resources
-// leave them, and a Deployment of this API that depends on its routes (so
-// that CloudFormation creates them first) also depends on the new ones. It
+// leave them, and every Deployment of this API depends on its new routes
+// (so that CloudFormation creates them first). It
 // refuses an edit that leaves a reference to a removed resource.
 func (p *apiPlan) fixDependsOn() error {
 	var added []*yaml.Node // new routes, in writing order
@@ -799,36 +806,32 @@ func (p *apiPlan) fixDependsOn() error {
 			added = append(added, p.e.nodes.str(id))
 		}
 	}
-	routes := map[string]bool{}
-	for _, r := range p.a.Routes {
-		routes[r.ID] = true
-	}
 	for _, r := range p.e.t.Resources() {
 		if p.removed[r.ID] {
 			continue
 		}
-		if dep := r.Attr("DependsOn"); dep != nil {
-			var keep []*yaml.Node
-			changed, onRoutes := false, false
-			items := dep.Content
-			if dep.Kind == yaml.ScalarNode {
-				items = []*yaml.Node{dep}
+		var keep, items []*yaml.Node
+		changed := false
+		if dep := r.Attr("DependsOn"); dep != nil && dep.Kind == yaml.ScalarNode {
+			items = []*yaml.Node{dep}
+		} else if dep != nil {
+			items = dep.Content
+		}
+		for _, c := range items {
+			if p.removed[c.Value] {
+				changed = true
+				continue
 			}
-			for _, c := range items {
-				onRoutes = onRoutes || routes[c.Value]
-				if p.removed[c.Value] {
-					changed = true
-					continue
-				}
-				keep = append(keep, c)
-			}
-			if onRoutes && r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), p.a.Resource.ID) && len(added) > 0 {
-				keep, changed = append(keep, added...), true
-			}
-			if changed {
-				if err := p.e.SetList(SectionResources, r.ID, []string{"DependsOn"}, keep); err != nil {
-					return err
-				}
+			keep = append(keep, c)
+		}
+		// Every Deployment of the API waits for its routes: CloudFormation
+		// cannot deploy an API before it has them (check's WSD004).
+		if r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), p.a.Resource.ID) && len(added) > 0 {
+			keep, changed = append(keep, added...), true
+		}
+		if changed {
+			if err := p.e.SetList(SectionResources, r.ID, []string{"DependsOn"}, keep); err != nil {
+				return err
 			}
 		}
 		if len(p.removed) == 0 {
@@ -917,6 +920,20 @@ func (e *Edit) routePermissions(a API, r Route) []string {
 		}
 	}
 	return out
+}
+
+// stageParameter is the template parameter that names the API's stage
+// (StageName: !Ref P), or "".
+func (e *Edit) stageParameter(a API) string {
+	if len(a.Stages) == 0 {
+		return ""
+	}
+	if name, arg, ok := Intrinsic(a.Stages[0].NameNode); ok && name == "Ref" {
+		if p, ok := Scalar(arg); ok && e.t.Parameter(p) != nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // covers reports whether a permission the function has for the API lets

@@ -86,6 +86,9 @@ type Options struct {
 	// Existing maps the functions already in the template to their resource
 	// types, so that links to them refer to each correctly.
 	Existing map[string]string
+	// StageParameter names the template parameter that gives the stage its
+	// name, when it is one: URLs and policies then refer to it.
+	StageParameter string
 }
 
 // Entry is one named item of a template section.
@@ -375,7 +378,15 @@ func (e *emitter) manageConnections() *yaml.Node {
 	return e.mapping().
 		set("Effect", e.str("Allow")).
 		set("Action", e.str(manageConnections)).
-		set("Resource", e.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"+e.plan.API.Value+"}/"+e.d.Stage+"/*/@connections/*")).node
+		set("Resource", e.sub("arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"+e.plan.API.Value+"}/"+e.stage()+"/*/@connections/*")).node
+}
+
+// stage is the stage's name in a !Sub string.
+func (e *emitter) stage() string {
+	if p := e.opt.StageParameter; p != "" {
+		return "${" + p + "}"
+	}
+	return e.d.Stage
 }
 
 // callbackURL is the stage's URL. It is built from the literal stage name,
@@ -383,7 +394,7 @@ func (e *emitter) manageConnections() *yaml.Node {
 // depend on it, and the stage on the routes, the routes on the integrations,
 // and those on the function — a cycle.
 func (e *emitter) callbackURL(scheme string) *yaml.Node {
-	return e.sub(scheme + "://${" + e.plan.API.Value + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + e.d.Stage)
+	return e.sub(scheme + "://${" + e.plan.API.Value + "}.execute-api.${AWS::Region}.${AWS::URLSuffix}/" + e.stage())
 }
 
 // function writes a new function: in SAM with its code folder, in plain

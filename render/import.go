@@ -256,7 +256,7 @@ var invocationsPath = regexp.MustCompile(`functions/(.+)/invocations`)
 // (an alias or version followed to its function), else the first parameter
 // it refers to as "param:X", else the function written in a literal URI.
 func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
-	refs := Refs(v)
+	refs := x.functionRefs(v)
 	for _, id := range refs {
 		r, ok := x.byID[id]
 		if !ok || !isFunctionType(r.Type) {
@@ -272,9 +272,19 @@ func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
 		return r.ID, r.Type, "", ""
 	}
 	for _, id := range refs {
-		if x.t.Parameter(id) != nil {
-			return "param:" + id, "", "", ""
+		if x.t.Parameter(id) == nil {
+			continue
 		}
+		// A parameter that gives a function of the template its name
+		// (FunctionName: !Ref P) names that function.
+		for _, r := range x.all {
+			if isFunctionType(r.Type) && r.Type != TypeLambdaAlias && r.Type != TypeLambdaVersion && slices.Equal(Refs(r.Prop("FunctionName")), []string{id}) {
+				if _, literal := Scalar(r.Prop("FunctionName")); !literal {
+					return r.ID, r.Type, "", ""
+				}
+			}
+		}
+		return "param:" + id, "", "", ""
 	}
 	if s, ok := stringValue(v); ok {
 		if m := invocationsPath.FindStringSubmatch(s); m != nil {
@@ -283,6 +293,39 @@ func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
 		return s, "", "", ""
 	}
 	return "", "", "", ""
+}
+
+// functionRefs lists what a value refers to, those that stand where an
+// invocation URI names its function first (`functions/${Fn.Arn}/…`,
+// `…:function:${FunctionName}/invocations`): a URI also refers to the
+// region and account, which can be parameters too.
+func (x *index) functionRefs(v *yaml.Node) []string {
+	refs := Refs(v)
+	var first []string
+	if name, arg, ok := Intrinsic(v); ok && name == "Sub" {
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+			arg = arg.Content[0]
+		}
+		if m := invocationsPath.FindStringSubmatch(arg.Value); m != nil {
+			seg := m[1]
+			if i := strings.LastIndex(seg, ":function:"); i >= 0 {
+				seg = seg[i:]
+			}
+			for _, sm := range subVar.FindAllStringSubmatch(seg, -1) {
+				first = append(first, strings.SplitN(sm[1], ".", 2)[0])
+			}
+		}
+	}
+	return append(first, slices.DeleteFunc(refs, func(id string) bool { return slices.Contains(first, id) })...)
+}
+
+// invokesLambda reports whether an integration URI invokes a Lambda
+// function: an invocation ARN, or a function of the template itself.
+func (x *index) invokesLambda(uri *yaml.Node) bool {
+	if strings.Contains(CompactJSON(uri), "lambda") {
+		return true
+	}
+	return slices.ContainsFunc(Refs(uri), func(id string) bool { return isFunctionType(x.byID[id].Type) })
 }
 
 // permissionsFor lists the permissions that let API Gateway invoke a
@@ -382,7 +425,7 @@ func (x *index) raw(res Resource) API {
 				rt.IntegrationID, rt.Integration = ref, integ
 				rt.IntegrationType = Text(integ.Prop("IntegrationType"))
 				uri := integ.Prop("IntegrationUri")
-				if (rt.IntegrationType == IntegrationAWSProxy || rt.IntegrationType == IntegrationAWS) && strings.Contains(CompactJSON(uri), "lambda") {
+				if (rt.IntegrationType == IntegrationAWSProxy || rt.IntegrationType == IntegrationAWS) && x.invokesLambda(uri) {
 					rt.Handler, rt.HandlerType, rt.HandlerVia, rt.HandlerViaType = x.lambda(uri)
 				}
 				break
@@ -415,6 +458,15 @@ func (x *index) raw(res Resource) API {
 			if deployments[ref] {
 				s.DeploymentID = ref
 				break
+			}
+		}
+		if s.DeploymentID == "" {
+			// A Deployment that names the stage deploys to it.
+			for _, d := range x.of(TypeDeployment, id) {
+				if n := d.Prop("StageName"); n != nil && s.NameNode != nil && Same(n, s.NameNode) {
+					s.DeploymentID = d.ID
+					break
+				}
 			}
 		}
 		switch {

@@ -1,0 +1,114 @@
+package render
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/model"
+)
+
+// paramForms loads testdata/edit/param-forms.yaml: a function named by a
+// parameter and reached through an invocation URI built from parameters, a
+// bare !GetAtt Fn.Arn integration URI, and a stage named by a parameter.
+func paramForms(t *testing.T) (*Template, API) {
+	t.Helper()
+	tpl, err := Load(filepath.Join("testdata", "edit", "param-forms.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	return tpl, apis[0]
+}
+
+// TestImportHandlerForms reads the handler through the function's physical
+// name (not the Region parameter the URI also names) and through a bare ARN.
+func TestImportHandlerForms(t *testing.T) {
+	_, a := paramForms(t)
+	got := map[string]string{}
+	for _, r := range a.Routes {
+		got[r.Key] = r.Handler
+	}
+	if got["$connect"] != "Fn" || got["$default"] != "Other" {
+		t.Errorf("handlers %v, want $connect → Fn, $default → Other", got)
+	}
+	// Reading the handlers right is what keeps add-then-remove exact: the
+	// permissions are the functions', not the Region parameter's.
+	for _, r := range a.Routes {
+		if len(r.PermissionIDs) != 1 {
+			t.Errorf("%s: permissions %v, want the function's one", r.Key, r.PermissionIDs)
+		}
+	}
+}
+
+// TestEditStageParameter: a 2-way route on a new function of an API whose
+// stage is named by a parameter gets a callback URL and a ManageConnections
+// policy through that parameter, and renaming the stage is refused with the
+// parameter named.
+func TestEditStageParameter(t *testing.T) {
+	tpl, a := paramForms(t)
+	d := a.Design
+	d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "send", Mode: model.TwoWay, Handler: model.NewFunction("SendFunction")})
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(a, d, EditOptions{Flavor: CFN, Grant: true}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Apply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if strings.Contains(s, "/prod") {
+		t.Errorf("the edit names the stage's default value:\n%s", s)
+	}
+	for _, want := range []string{"execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageParam}", ":${Api}/${StageParam}/*/@connections/*"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no %q in:\n%s", want, s)
+		}
+	}
+
+	d = a.Design
+	d.Stage = "dev"
+	_, err = NewEdit(tpl).EditAPI(a, d, EditOptions{Flavor: CFN})
+	if err == nil || !strings.Contains(err.Error(), "StageParam") {
+		t.Errorf("renaming a parameter-named stage: %v, want a refusal naming StageParam", err)
+	}
+}
+
+// TestImportDeploymentStageName: a Deployment with the StageName of an
+// existing stage deploys it.
+func TestImportDeploymentStageName(t *testing.T) {
+	src := strings.Replace(perRoute, "  Fn:\n", `  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: live
+  Deployment:
+    Type: AWS::ApiGatewayV2::Deployment
+    DependsOn: [ARoute, BRoute]
+    Properties:
+      ApiId: !Ref Api
+      StageName: live
+  Fn:
+`, 1)
+	apis, err := Import(parse(t, src))
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	a := apis[0]
+	if a.Deployment != DeployDeployment || len(a.Stages) != 1 || a.Stages[0].DeploymentID != "Deployment" {
+		t.Errorf("deployment %q, stages %+v: want the stage deployed by Deployment", a.Deployment, a.Stages)
+	}
+	// A Deployment naming another stage does not.
+	apis, err = Import(parse(t, strings.Replace(src, "      StageName: live\n  Fn:", "      StageName: other\n  Fn:", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if apis[0].Deployment != DeployNone {
+		t.Errorf("deployment %q with a Deployment for another stage, want %q", apis[0].Deployment, DeployNone)
+	}
+}
