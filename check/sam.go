@@ -172,9 +172,16 @@ func (r *run) checkSAMRoutes(api render.Resource) {
 		r.report(SAMRoutes, api, routes, "Routes of %s is empty; SAM requires at least one route", api.ID)
 		return
 	}
+	ids := map[string]string{} // logical ID part → the first route key that makes it
 	for i := 0; i+1 < len(routes.Content); i += 2 {
 		keyNode, spec := routes.Content[i], routes.Content[i+1]
 		key := keyNode.Value
+		part := samRouteIDPart(key)
+		if first, dup := ids[part]; dup && part != "" {
+			r.report(DuplicateRouteKey, api, keyNode, "route keys %q and %q both become the logical ID %s%sRoute: SAM keeps only one of the two routes", first, key, api.ID, part)
+		} else {
+			ids[part] = key
+		}
 		switch {
 		case pyType(keyNode) != pyStr:
 			r.report(SAMRoutes, api, keyNode, "route key %s is read as %s; SAM wants a string: quote it", key, describePy(keyNode))
@@ -192,7 +199,26 @@ func (r *run) checkSAMRoutes(api render.Resource) {
 		if rp := render.Get(spec, "RequestParameters"); pyTruthy(rp) && key != model.RouteConnect {
 			r.report(SAMRoutes, api, rp, "route %s has RequestParameters; SAM accepts them only on the $connect route of a WebSocket API", key)
 		}
+		// SAM writes RouteResponseSelectionExpression on the route and no
+		// RouteResponse, without which API Gateway sends nothing back.
+		switch rrse := render.Get(spec, "RouteResponseSelectionExpression"); {
+		case pyType(rrse) == pyNone:
+		case model.OneWayOnly(key):
+			r.report(TwoWayReserved, api, rrse, "route %s is two-way (RouteResponseSelectionExpression), but API Gateway never answers on %s", key, key)
+		default:
+			r.report(TwoWayIncomplete, api, rrse, "route %s has RouteResponseSelectionExpression, but SAM generates no RouteResponse for it: the handler's answer is never sent to the client", key)
+		}
 	}
+}
+
+// samRouteIDPart is the part of the logical IDs SAM derives from a route
+// key (ChatSendRoute for send): Python's str.capitalize of the key without $.
+func samRouteIDPart(key string) string {
+	key = strings.TrimPrefix(key, "$")
+	if key == "" {
+		return ""
+	}
+	return strings.ToUpper(key[:1]) + strings.ToLower(key[1:])
 }
 
 // checkSAMAuth reports an Auth the transform refuses.

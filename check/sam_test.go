@@ -180,3 +180,73 @@ func TestSAMRefusals(t *testing.T) {
 		})
 	}
 }
+
+// samDesigns are WebSocketApis SAM accepts, with findings of their own.
+var samDesigns = []samCase{
+	{name: "four routes", api: samBasics},
+	{name: "custom authorizer", api: samBasics + "      Auth:\n        AuthType: CUSTOM\n        AuthArn: !GetAtt Handler.Arn\n        IdentitySource: [route.request.querystring.token]\n"},
+	{name: "authorizer reading an HTTP-API source", api: samBasics + "      Auth:\n        AuthType: CUSTOM\n        AuthArn: !GetAtt Handler.Arn\n        IdentitySource: [$request.header.Authorization]\n"},
+	{name: "IAM auth", api: samBasics + "      Auth:\n        AuthType: AWS_IAM\n"},
+	{name: "no $default", api: samSelector + "      Routes:\n        $connect:\n          FunctionArn: !GetAtt Handler.Arn\n        send:\n          FunctionArn: !GetAtt Handler.Arn\n"},
+	{name: "selector on a header", api: "      RouteSelectionExpression: $request.header.action\n" + samRoutes},
+	{name: "stage from a parameter", head: "Parameters:\n  Stage:\n    Type: String\n    Default: prod\n", api: samBasics + "      StageName: !Ref Stage\n"},
+	{name: "two-way send", api: samSelector + "      Routes:\n        $default:\n          FunctionArn: !GetAtt Handler.Arn\n        send:\n          FunctionArn: !GetAtt Handler.Arn\n          RouteResponseSelectionExpression: $default\n"},
+	{name: "two-way $connect", api: samSelector + "      Routes:\n        $connect:\n          FunctionArn: !GetAtt Handler.Arn\n          RouteResponseSelectionExpression: $default\n        $default:\n          FunctionArn: !GetAtt Handler.Arn\n"},
+	{name: "execution logging", api: samBasics + "      DefaultRouteSettings:\n        LoggingLevel: INFO\n"},
+}
+
+// TestSAMMatchesTransformed: a SAM-native WebSocketApi and the
+// CloudFormation SAM's translator makes of it get the same findings.
+func TestSAMMatchesTransformed(t *testing.T) {
+	sources := make([]string, len(samDesigns))
+	for i, c := range samDesigns {
+		sources[i] = samTemplate(c.head, c.api)
+	}
+	results := samTranslate(t, sources)
+	for i, c := range samDesigns {
+		t.Run(c.name, func(t *testing.T) {
+			if results[i].Error != "" {
+				t.Fatalf("SAM refuses the design: %s", results[i].Error)
+			}
+			sam := checkSource(t, "template.yaml", []byte(sources[i]))
+			raw := checkSource(t, "transformed.json", results[i].Template)
+			if got, want := findingRules(sam), findingRules(raw); !slices.Equal(got, want) {
+				t.Errorf("SAM-native findings %v, transformed %v\nSAM-native:\n%stransformed:\n%s", got, want, dump(sam), dump(raw))
+			}
+		})
+	}
+}
+
+// findingRules lists the IDs of the rules of findings, sorted, without repeats.
+func findingRules(fs []Finding) []string {
+	var ids []string
+	for _, f := range fs {
+		ids = append(ids, f.Rule.ID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// TestSAMRouteIDCollision: route keys that differ only by case become one
+// logical ID in SAM's output, which keeps one of the routes: check reports
+// it on the SAM-native template (where the transformed one no longer shows
+// the lost route), and SAM indeed writes one route for the two.
+func TestSAMRouteIDCollision(t *testing.T) {
+	src := samTemplate("", samSelector+"      Routes:\n        $default:\n          FunctionArn: !GetAtt Handler.Arn\n        send:\n          FunctionArn: !GetAtt Handler.Arn\n        Send2:\n          FunctionArn: !GetAtt Handler.Arn\n        SEND:\n          FunctionArn: !GetAtt Handler.Arn\n")
+	res := samTranslate(t, []string{src})[0]
+	if res.Error != "" {
+		t.Fatalf("SAM refuses the design: %s", res.Error)
+	}
+	if n := bytes.Count(res.Template, []byte(`"AWS::ApiGatewayV2::Route"`)); n != 3 {
+		t.Errorf("SAM wrote %d routes for four keys, two of them one ID; the rule's premise is 3", n)
+	}
+	var dups []Finding
+	for _, f := range checkSource(t, "template.yaml", []byte(src)) {
+		if f.Rule == DuplicateRouteKey {
+			dups = append(dups, f)
+		}
+	}
+	if len(dups) != 1 || !strings.Contains(dups[0].Message, "ChatSendRoute") {
+		t.Errorf("want one %s naming ChatSendRoute, got:\n%s", DuplicateRouteKey.ID, dump(dups))
+	}
+}
