@@ -151,13 +151,18 @@ func (r *run) checkSAM(a render.API) {
 	if n := render.SAMProp(r.t, api, "RouteSelectionExpression"); n != nil && pyType(n) == pyNone {
 		r.report(NoSelectionExpression, api, n, "RouteSelectionExpression of %s is empty; SAM requires it", api.ID)
 	}
-	r.checkSAMRoutes(api)
+	r.checkSAMRoutes(a)
 	r.checkSAMAuth(a)
 	r.checkSAMNetwork(api)
 }
 
 // checkSAMRoutes reports Routes the transform refuses.
-func (r *run) checkSAMRoutes(api render.Resource) {
+func (r *run) checkSAMRoutes(a render.API) {
+	api := a.Resource
+	responded := map[string]bool{} // route keys with a RouteResponse of the template
+	for _, rt := range a.Routes {
+		responded[rt.Key] = len(rt.RouteResponseIDs) > 0
+	}
 	routes := api.Prop("Routes")
 	switch {
 	case pyType(routes) == pyNone:
@@ -172,15 +177,16 @@ func (r *run) checkSAMRoutes(api render.Resource) {
 		r.report(SAMRoutes, api, routes, "Routes of %s is empty; SAM requires at least one route", api.ID)
 		return
 	}
-	ids := map[string]string{} // logical ID part → the first route key that makes it
+	ids := map[string]string{} // logical ID SAM writes → the first route key that makes it
 	for i := 0; i+1 < len(routes.Content); i += 2 {
 		keyNode, spec := routes.Content[i], routes.Content[i+1]
 		key := keyNode.Value
-		part := samRouteIDPart(key)
-		if first, dup := ids[part]; dup && part != "" {
-			r.report(DuplicateRouteKey, api, keyNode, "route keys %q and %q both become the logical ID %s%sRoute: SAM keeps only one of the two routes", first, key, api.ID, part)
-		} else {
-			ids[part] = key
+		if id, ok := render.SAMRouteID(api.ID, key); ok {
+			if first, dup := ids[id]; dup {
+				r.report(DuplicateRouteKey, api, keyNode, "route keys %q and %q both become the logical ID %s: SAM keeps only one of the two routes", first, key, id)
+			} else {
+				ids[id] = key
+			}
 		}
 		switch {
 		case pyType(keyNode) != pyStr:
@@ -200,25 +206,16 @@ func (r *run) checkSAMRoutes(api render.Resource) {
 			r.report(SAMRoutes, api, rp, "route %s has RequestParameters; SAM accepts them only on the $connect route of a WebSocket API", key)
 		}
 		// SAM writes RouteResponseSelectionExpression on the route and no
-		// RouteResponse, without which API Gateway sends nothing back.
+		// RouteResponse, without which API Gateway sends nothing back; the
+		// template may add one on the route ID SAM generates.
 		switch rrse := render.Get(spec, "RouteResponseSelectionExpression"); {
-		case pyType(rrse) == pyNone:
+		case pyType(rrse) == pyNone, responded[key] && !model.OneWayOnly(key):
 		case model.OneWayOnly(key):
 			r.report(TwoWayReserved, api, rrse, "route %s is two-way (RouteResponseSelectionExpression), but API Gateway never answers on %s", key, key)
 		default:
-			r.report(TwoWayIncomplete, api, rrse, "route %s has RouteResponseSelectionExpression, but SAM generates no RouteResponse for it: the handler's answer is never sent to the client", key)
+			r.report(TwoWayIncomplete, api, rrse, "route %s has RouteResponseSelectionExpression, but SAM generates no RouteResponse for it and the template adds none: the handler's answer is never sent to the client", key)
 		}
 	}
-}
-
-// samRouteIDPart is the part of the logical IDs SAM derives from a route
-// key (ChatSendRoute for send): Python's str.capitalize of the key without $.
-func samRouteIDPart(key string) string {
-	key = strings.TrimPrefix(key, "$")
-	if key == "" {
-		return ""
-	}
-	return strings.ToUpper(key[:1]) + strings.ToLower(key[1:])
 }
 
 // checkSAMAuth reports an Auth the transform refuses.

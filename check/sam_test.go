@@ -250,3 +250,20 @@ func TestSAMRouteIDCollision(t *testing.T) {
 		t.Errorf("want one %s naming ChatSendRoute, got:\n%s", DuplicateRouteKey.ID, dump(dups))
 	}
 }
+
+// TestSAMRouteResponse: a two-way SAM route is complete when the template
+// adds the RouteResponse SAM does not write, on the route ID SAM generates
+// (as wsdesign's edit does), and incomplete without it.
+func TestSAMRouteResponse(t *testing.T) {
+	twoWay := samTemplate("", samSelector+"      Routes:\n        $default:\n          FunctionArn: !GetAtt Handler.Arn\n        send:\n          FunctionArn: !GetAtt Handler.Arn\n          RouteResponseSelectionExpression: $default\n")
+	response := "  SendResponse:\n    Type: AWS::ApiGatewayV2::RouteResponse\n    Properties:\n      ApiId: !Ref Chat\n      RouteId: !Ref ChatSendRoute\n      RouteResponseKey: $default\n"
+	incomplete := func(src string) bool {
+		return slices.ContainsFunc(checkSource(t, "template.yaml", []byte(src)), func(f Finding) bool { return f.Rule == TwoWayIncomplete })
+	}
+	if !incomplete(twoWay) {
+		t.Errorf("no %s on a two-way SAM route without a RouteResponse", TwoWayIncomplete.ID)
+	}
+	if incomplete(strings.Replace(twoWay, "  Chat:\n", response+"  Chat:\n", 1)) {
+		t.Errorf("%s on a two-way SAM route whose RouteResponse the template adds", TwoWayIncomplete.ID)
+	}
+}
