@@ -37,6 +37,8 @@ func Template(t *render.Template) ([]Finding, error) {
 			}
 		}
 	}
+	r.checkTransform()
+	r.checkSAMGlobals()
 	r.checkPolicySizes(apis, byID)
 	r.checkResourceCount()
 	return sorted(r.out), nil
@@ -95,6 +97,7 @@ func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 	r.authorizer = ""
 
 	if a.SAM {
+		r.checkSAM(a)
 		for _, s := range a.Stages {
 			r.checkStageName(api, s.NameNode)
 		}

@@ -46,6 +46,11 @@ func (r *run) fix(rule *Rule) string {
 	return strings.NewReplacer(subst...).Replace(rule.Fix)
 }
 
+// reportTemplate adds a finding that belongs to no resource, at node n.
+func (r *run) reportTemplate(rule *Rule, n *yaml.Node, msg string) {
+	r.out = append(r.out, Finding{Rule: rule, Pos: r.t.Pos(n), Message: msg})
+}
+
 // sorted orders findings by position, then rule, so output is stable.
 func sorted(fs []Finding) []Finding {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
@@ -107,9 +112,20 @@ func (r *run) checkRouteKeys(api render.Resource, keys []routeKey) {
 		}
 		folded[low] = k
 	}
-	if !hasDefault {
+	if !hasDefault && !r.nestedStackGets(api.ID) {
 		r.report(NoDefaultRoute, api, nil, "API %s has no $default route", api.ID)
 	}
+}
+
+// nestedStackGets reports whether a nested stack receives a resource through
+// its parameters: an API's routes may then live in that stack, out of sight.
+func (r *run) nestedStackGets(id string) bool {
+	for _, res := range r.t.Resources() {
+		if (res.Type == "AWS::CloudFormation::Stack" || res.Type == "AWS::Serverless::Application") && render.RefersTo(res.Prop("Parameters"), id) {
+			return true
+		}
+	}
+	return false
 }
 
 // where names a route key's resource and line for a message.

@@ -123,5 +123,5 @@ func (r *run) checkResourceCount() {
 			key = r.t.Root.Content[i]
 		}
 	}
-	r.out = append(r.out, Finding{Rule: TooManyResources, Pos: r.t.Pos(key), Message: msg})
+	r.reportTemplate(TooManyResources, key, msg)
 }

@@ -151,6 +151,22 @@ var (
 		"route has no integration of its API",
 		"A route whose Target does not name an integration of the same API cannot be deployed, and messages to it have nowhere to go.",
 		"Set Target: !Sub integrations/${Integration} naming an AWS::ApiGatewayV2::Integration whose ApiId is the same API."}
+	SAMRoutes = &Rule{"WSD027", Error,
+		"SAM refuses the WebSocketApi's Routes",
+		`The SAM transform refuses a WebSocketApi without routes, a route without FunctionArn, a custom route key that is not letters and digits, and RequestParameters on a route other than $connect: the deployment stops with "Resource with id [...] is invalid" before anything is created.`,
+		"Give the API at least one route, every route a FunctionArn, custom route keys of letters and digits only; keep RequestParameters on $connect."}
+	SAMAuth = &Rule{"WSD028", Error,
+		"SAM refuses the WebSocketApi's Auth",
+		"The SAM transform refuses Auth without AuthType, an AuthType other than AWS_IAM, CUSTOM or NONE, CUSTOM without AuthArn, other settings beside AWS_IAM or NONE, and Auth on an API without a $connect route: the stack is never created.",
+		"Write AuthType: CUSTOM with AuthArn (IdentitySource, InvokeRole and Name are optional), or AuthType: AWS_IAM or NONE alone, on an API with a $connect route."}
+	SAMProperty = &Rule{"WSD029", Error,
+		"SAM refuses a WebSocketApi setting",
+		"The SAM transform checks the properties of an AWS::Serverless::WebSocketApi and of Globals.WebSocketApi as its YAML 1.1 reader reads them: an unknown property, a list where a mapping is wanted, a number or boolean where a string is wanted, an IpAddressType other than ipv4 or dualstack, or a Domain it cannot map stops the deployment.",
+		"Correct the value as the message says: quote strings that YAML 1.1 reads as numbers or booleans, write settings as mappings, and base paths as strings of letters, digits, -, _ and /."}
+	NoTransform = &Rule{"WSD030", Error,
+		"SAM resource types without the SAM transform",
+		`CloudFormation knows the AWS::Serverless types only through the SAM transform: without it the stack fails with "Template format error: Unrecognized resource types".`,
+		"Add Transform: AWS::Serverless-2016-10-31 at the top level of the template."}
 )
 
 // Rules lists every rule in ID order.
@@ -160,7 +176,7 @@ var Rules = []*Rule{
 	TwoWayReserved, AuthorizerNotConnect, AuthorizerUnused, CustomAuthMismatch, AuthorizerType,
 	IdentitySource, ReservedRouteKey, DuplicateRouteKey, CaseOnlyRouteKeys, NoSelectionExpression,
 	SelectorNotBody, NoDefaultRoute, StageLogging, TooManyResources, PolicyTooLarge, Schema,
-	NoIntegration,
+	NoIntegration, SAMRoutes, SAMAuth, SAMProperty, NoTransform,
 }
 
 // RuleByID finds a rule by its ID, in any case (wsd001).

@@ -237,7 +237,7 @@ func describe(n *yaml.Node) string {
 }
 
 // suggest names the known property a misspelt one most likely means.
-func suggest(name string, known map[string]*jsonSchema) string {
+func suggest[V any](name string, known map[string]V) string {
 	var names []string
 	for k := range known {
 		if strings.EqualFold(k, name) {

@@ -7,13 +7,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// samProp is a property of a SAM-native WebSocket API, falling back to the
+// SAMProp is a property of a SAM-native WebSocket API, falling back to the
 // template's Globals.WebSocketApi as the SAM transform does.
-func (x *index) samProp(r Resource, name string) *yaml.Node {
+func SAMProp(t *Template, r Resource, name string) *yaml.Node {
 	if n := r.Prop(name); n != nil {
 		return n
 	}
-	return Get(Get(Get(x.t.Root, "Globals"), "WebSocketApi"), name)
+	return Get(Get(Get(t.Root, "Globals"), "WebSocketApi"), name)
 }
 
 // sam reads an AWS::Serverless::WebSocketApi. The transform generates one
@@ -23,16 +23,16 @@ func (x *index) samProp(r Resource, name string) *yaml.Node {
 // their logical IDs are empty.
 func (x *index) sam(res Resource) API {
 	a := API{Resource: res, SAM: true, NameNode: res.Prop("Name"), Deployment: DeployAuto, Resources: []string{res.ID}}
-	a.RouteSelectionNode = x.samProp(res, "RouteSelectionExpression")
+	a.RouteSelectionNode = SAMProp(x.t, res, "RouteSelectionExpression")
 	a.RouteSelectionExpression = Text(a.RouteSelectionNode)
 
 	stage := Stage{Name: SAMDefaultStage, AutoDeploy: true}
-	if n := x.samProp(res, "StageName"); n != nil {
+	if n := SAMProp(x.t, res, "StageName"); n != nil {
 		stage.Name, stage.NameNode = Text(n), n
 	}
 	a.Stages = []Stage{stage}
 
-	auth := x.samProp(res, "Auth")
+	auth := SAMProp(x.t, res, "Auth")
 	authType := strings.ToUpper(Text(Get(auth, "AuthType")))
 	if authType == AuthorizationCustom {
 		az := Authorizer{Type: AuthorizerRequest, IdentitySourceNode: Get(auth, "IdentitySource")}
