@@ -21,12 +21,18 @@ const (
 
 // Local describes an API of the template for `wsdesign dev`: its routes and the functions they
 // run, with environment variables resolved locally. endpoint is the local server's base URL
-// (http://HOST:PORT): values built from the API's own URL point there instead.
-func Local(t *Template, a API, endpoint string) app.App {
+// (http://HOST:PORT): values built from the API's own URL point there instead. params are
+// parameter values that replace the parameters' defaults (see ParameterOverrides).
+func Local(t *Template, a API, endpoint string, params map[string]string) app.App {
 	id := localAPIID(a.Resource.ID)
 	out := app.App{API: app.API{ID: id, SelectionExpr: a.RouteSelectionExpression}}
+	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint, params: params}
 	for _, st := range a.Stages {
-		out.API.Stages = append(out.API.Stages, st.Name)
+		name := st.Name
+		if v, ok := res.resolve(st.NameNode); ok {
+			name = v
+		}
+		out.API.Stages = append(out.API.Stages, name)
 	}
 	for _, az := range a.Authorizers {
 		for _, r := range a.Routes {
@@ -52,7 +58,6 @@ func Local(t *Template, a API, endpoint string) app.App {
 		}
 		out.API.Routes = append(out.API.Routes, lr)
 	}
-	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint}
 	out.Tables = res.tables()
 	globals := Get(Get(t.Root, "Globals"), "Function")
 	for _, r := range t.Resources() {
@@ -145,6 +150,7 @@ type localResolver struct {
 	apiID    string // logical ID
 	id       string // local API id
 	endpoint string
+	params   map[string]string // values given for parameters, in place of their defaults
 }
 
 // value resolves an environment variable's value; ok is false when part of it could not be
@@ -232,6 +238,9 @@ func (r localResolver) ref(name string) (string, bool) {
 	case r.apiID:
 		return r.id, true
 	}
+	if v, ok := r.params[name]; ok {
+		return v, true
+	}
 	if p := r.t.Parameter(name); p != nil {
 		d := Get(p, "Default")
 		s, ok := Scalar(d)
@@ -240,12 +249,20 @@ func (r localResolver) ref(name string) (string, bool) {
 	if res, ok := r.t.Resource(name); ok {
 		switch res.Type {
 		case TypeServerlessFunc, TypeLambdaFunction:
-			return name, true
+			return r.functionName(res), true
 		case TypeDynamoDBTable, TypeSimpleTable:
 			return r.tableName(res), true
 		}
 	}
 	return "", false
+}
+
+// functionName is a function's FunctionName, or its logical ID.
+func (r localResolver) functionName(res Resource) string {
+	if v, ok := r.resolve(res.Prop("FunctionName")); ok && v != "" {
+		return v
+	}
+	return res.ID
 }
 
 // tableName is a table's TableName, or the name a local stack would give it.
@@ -334,7 +351,7 @@ func (r localResolver) getAtt(id, attr string) (string, bool) {
 	switch {
 	case !ok:
 	case attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction):
-		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + id, true
+		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + r.functionName(res), true
 	case (res.Type == TypeDynamoDBTable || res.Type == TypeSimpleTable) && attr == "Arn", res.Type == TypeDynamoDBTable && attr == "StreamArn":
 		arn := "arn:aws:dynamodb:" + LocalRegion + ":" + LocalAccountID + ":table/" + r.tableName(res)
 		if attr == "StreamArn" {
