@@ -97,15 +97,23 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 			addVars(vars, Get(Get(globals, "Environment"), "Variables"))
 		}
 		addVars(vars, Get(r.Prop("Environment"), "Variables"))
+		uses, types := map[string][]string{}, map[string]string{}
 		for k, n := range vars {
+			res.reached = map[string]bool{}
 			v, ok := res.value(n)
 			f.Env[k] = v
 			if !ok {
 				out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
 			}
+			for _, u := range res.reachedUnserved() {
+				uses[u.ID], types[u.ID] = append(uses[u.ID], k), u.Type
+			}
 		}
+		res.reached = nil
+		out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
 		out.Functions = append(out.Functions, f)
 	}
+	out.NotEmulated = append(out.NotEmulated, res.eventSources()...)
 	return out
 }
 
@@ -151,6 +159,15 @@ type localResolver struct {
 	id       string // local API id
 	endpoint string
 	params   map[string]string // values given for parameters, in place of their defaults
+	// reached collects the logical IDs of the resources that values resolved
+	// since it was set refer to; nil when nobody listens.
+	reached map[string]bool
+}
+
+func (r localResolver) reach(id string) {
+	if r.reached != nil {
+		r.reached[id] = true
+	}
 }
 
 // value resolves an environment variable's value; ok is false when part of it could not be
@@ -247,12 +264,14 @@ func (r localResolver) ref(name string) (string, bool) {
 		return s, ok
 	}
 	if res, ok := r.t.Resource(name); ok {
+		r.reach(name)
 		switch res.Type {
 		case TypeServerlessFunc, TypeLambdaFunction:
 			return r.functionName(res), true
 		case TypeDynamoDBTable, TypeSimpleTable:
 			return r.tableName(res), true
 		}
+		return r.unservedValue(res, "")
 	}
 	return "", false
 }
@@ -348,8 +367,13 @@ func (r localResolver) getAtt(id, attr string) (string, bool) {
 		return r.endpoint, true
 	}
 	res, ok := r.t.Resource(id)
+	if ok {
+		r.reach(id)
+	}
 	switch {
 	case !ok:
+	case !servedLocally(res.Type):
+		return r.unservedValue(res, attr)
 	case attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction):
 		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + r.functionName(res), true
 	case (res.Type == TypeDynamoDBTable || res.Type == TypeSimpleTable) && attr == "Arn", res.Type == TypeDynamoDBTable && attr == "StreamArn":

@@ -107,6 +107,9 @@ func newDevCmd() *cobra.Command {
 			for _, u := range local.Unresolved {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: fmt.Sprintf("%s cannot be resolved locally; given %q", u.Variable, u.Given)})
 			}
+			for _, n := range local.NotEmulated {
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
+			}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
 			select {

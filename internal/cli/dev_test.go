@@ -106,6 +106,38 @@ func TestDevParameterOverrides(t *testing.T) {
 	stop()
 }
 
+func TestDevListsNotEmulated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(path, []byte(mockStageTemplate+`  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Code: {ZipFile: "exports.handler = async () => {}"}
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Jobs
+  Jobs:
+    Type: AWS::SQS::Queue
+  Feed:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !GetAtt Worker.Arn
+      EventSourceArn: arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000
+`), 0o644)
+	out, stop := serveDev(t, path, "39520")
+	dial(t, "ws://127.0.0.1:39520/prod").CloseNow()
+	stop()
+	for _, want := range []string{
+		`"function":"Worker","text":"not emulated: Jobs (AWS::SQS::Queue), which QUEUE_URL points at`,
+		`"function":"Worker","text":"not emulated: a DynamoDB stream feeds it through Feed (AWS::Lambda::EventSourceMapping)`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the log lacks %s:\n%s", want, out.String())
+		}
+	}
+}
+
 // serveDev runs wsdesign dev on the template at path until stop is called, and
 // returns its JSON log.
 func serveDev(t *testing.T, path, port string, flags ...string) (out *syncBuffer, stop func()) {
