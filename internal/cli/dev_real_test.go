@@ -216,7 +216,7 @@ var connectFields = map[string]bool{
 	"requestContext.connectedAt": true, "requestContext.requestTimeEpoch": true, "requestContext.identity": true,
 	"requestContext.identity.userAgent": true, "requestContext.identity.sourceIp": true,
 	"requestContext.requestId": true, "requestContext.domainName": true, "requestContext.connectionId": true,
-	"requestContext.apiId": true,
+	"requestContext.apiId":   true,
 	"multiValueHeaders.Host": true, "multiValueHeaders.Sec-WebSocket-Key": true, "multiValueHeaders.Sec-WebSocket-Version": true,
 	"multiValueHeaders.X-Amzn-Trace-Id": true, "multiValueHeaders.X-Forwarded-For": true,
 	"multiValueHeaders.X-Forwarded-Port": true, "multiValueHeaders.X-Forwarded-Proto": true,
