@@ -18,7 +18,7 @@ import (
 
 // needTool skips a test when a tool it needs is missing, except under CI,
 // where every tool must be there and a missing one fails the test.
-func needTool(t *testing.T, what string, args ...string) {
+func needTool(t testing.TB, what string, args ...string) {
 	t.Helper()
 	if err := exec.Command(args[0], args[1:]...).Run(); err != nil {
 		if os.Getenv("CI") == "true" {

@@ -140,7 +140,7 @@ func TestDevListsNotEmulated(t *testing.T) {
 
 // serveDev runs wsdesign dev on the template at path until stop is called, and
 // returns its JSON log.
-func serveDev(t *testing.T, path, port string, flags ...string) (out *syncBuffer, stop func()) {
+func serveDev(t testing.TB, path, port string, flags ...string) (out *syncBuffer, stop func()) {
 	t.Helper()
 	out = &syncBuffer{}
 	cmd := newRoot(BuildInfo{})
@@ -161,7 +161,7 @@ func serveDev(t *testing.T, path, port string, flags ...string) (out *syncBuffer
 
 // dial connects to url, waiting for the server to come up (dev may first
 // install what the handlers need).
-func dial(t *testing.T, url string) *websocket.Conn {
+func dial(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
