@@ -22,7 +22,8 @@ pid=
 stop() { if [ -n "$pid" ]; then kill -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
 trap stop EXIT
 
-echo "serverless-offline $(node -p 'require("serverless-offline/package.json").version') (osls $(node -p 'require("osls/package.json").version'))"
+v() { node -p "require(\"./node_modules/$1/package.json\").version"; }
+echo "serverless-offline $(v serverless-offline) (osls $(v osls))"
 CONNECTIONS_FILE=/tmp/wsbench-sls setsid ./node_modules/.bin/osls offline start >/tmp/wsbench-sls.log 2>&1 &
 pid=$!
 wait_port 3001
