@@ -21,12 +21,18 @@ const (
 
 // Local describes an API of the template for `wsdesign dev`: its routes and the functions they
 // run, with environment variables resolved locally. endpoint is the local server's base URL
-// (http://HOST:PORT): values built from the API's own URL point there instead.
-func Local(t *Template, a API, endpoint string) app.App {
+// (http://HOST:PORT): values built from the API's own URL point there instead. params are
+// parameter values that replace the parameters' defaults (see ParameterOverrides).
+func Local(t *Template, a API, endpoint string, params map[string]string) app.App {
 	id := localAPIID(a.Resource.ID)
 	out := app.App{API: app.API{ID: id, SelectionExpr: a.RouteSelectionExpression}}
+	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint, params: params}
 	for _, st := range a.Stages {
-		out.API.Stages = append(out.API.Stages, st.Name)
+		name := st.Name
+		if v, ok := res.resolve(st.NameNode); ok {
+			name = v
+		}
+		out.API.Stages = append(out.API.Stages, name)
 	}
 	for _, az := range a.Authorizers {
 		for _, r := range a.Routes {
@@ -52,7 +58,6 @@ func Local(t *Template, a API, endpoint string) app.App {
 		}
 		out.API.Routes = append(out.API.Routes, lr)
 	}
-	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint}
 	out.Tables = res.tables()
 	globals := Get(Get(t.Root, "Globals"), "Function")
 	for _, r := range t.Resources() {
@@ -92,15 +97,23 @@ func Local(t *Template, a API, endpoint string) app.App {
 			addVars(vars, Get(Get(globals, "Environment"), "Variables"))
 		}
 		addVars(vars, Get(r.Prop("Environment"), "Variables"))
+		uses, types := map[string][]string{}, map[string]string{}
 		for k, n := range vars {
+			res.reached = map[string]bool{}
 			v, ok := res.value(n)
 			f.Env[k] = v
 			if !ok {
 				out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
 			}
+			for _, u := range res.reachedUnserved() {
+				uses[u.ID], types[u.ID] = append(uses[u.ID], k), u.Type
+			}
 		}
+		res.reached = nil
+		out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
 		out.Functions = append(out.Functions, f)
 	}
+	out.NotEmulated = append(out.NotEmulated, res.eventSources()...)
 	return out
 }
 
@@ -145,6 +158,16 @@ type localResolver struct {
 	apiID    string // logical ID
 	id       string // local API id
 	endpoint string
+	params   map[string]string // values given for parameters, in place of their defaults
+	// reached collects the logical IDs of the resources that values resolved
+	// since it was set refer to; nil when nobody listens.
+	reached map[string]bool
+}
+
+func (r localResolver) reach(id string) {
+	if r.reached != nil {
+		r.reached[id] = true
+	}
 }
 
 // value resolves an environment variable's value; ok is false when part of it could not be
@@ -232,20 +255,33 @@ func (r localResolver) ref(name string) (string, bool) {
 	case r.apiID:
 		return r.id, true
 	}
+	if v, ok := r.params[name]; ok {
+		return v, true
+	}
 	if p := r.t.Parameter(name); p != nil {
 		d := Get(p, "Default")
 		s, ok := Scalar(d)
 		return s, ok
 	}
 	if res, ok := r.t.Resource(name); ok {
+		r.reach(name)
 		switch res.Type {
 		case TypeServerlessFunc, TypeLambdaFunction:
-			return name, true
+			return r.functionName(res), true
 		case TypeDynamoDBTable, TypeSimpleTable:
 			return r.tableName(res), true
 		}
+		return r.unservedValue(res, "")
 	}
 	return "", false
+}
+
+// functionName is a function's FunctionName, or its logical ID.
+func (r localResolver) functionName(res Resource) string {
+	if v, ok := r.resolve(res.Prop("FunctionName")); ok && v != "" {
+		return v
+	}
+	return res.ID
 }
 
 // tableName is a table's TableName, or the name a local stack would give it.
@@ -331,10 +367,15 @@ func (r localResolver) getAtt(id, attr string) (string, bool) {
 		return r.endpoint, true
 	}
 	res, ok := r.t.Resource(id)
+	if ok {
+		r.reach(id)
+	}
 	switch {
 	case !ok:
+	case !servedLocally(res.Type):
+		return r.unservedValue(res, attr)
 	case attr == "Arn" && (res.Type == TypeServerlessFunc || res.Type == TypeLambdaFunction):
-		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + id, true
+		return "arn:aws:lambda:" + LocalRegion + ":" + LocalAccountID + ":function:" + r.functionName(res), true
 	case (res.Type == TypeDynamoDBTable || res.Type == TypeSimpleTable) && attr == "Arn", res.Type == TypeDynamoDBTable && attr == "StreamArn":
 		arn := "arn:aws:dynamodb:" + LocalRegion + ":" + LocalAccountID + ":table/" + r.tableName(res)
 		if attr == "StreamArn" {

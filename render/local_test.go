@@ -60,7 +60,7 @@ func TestLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	apis, _ := Import(tpl)
-	a := Local(tpl, apis[0], "http://127.0.0.1:3001")
+	a := Local(tpl, apis[0], "http://127.0.0.1:3001", nil)
 	if a.API.SelectionExpr != "$request.body.action" || len(a.API.Stages) != 1 || a.API.Stages[0] != "prod" {
 		t.Errorf("api %+v", a.API)
 	}

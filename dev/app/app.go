@@ -1,5 +1,10 @@
 package app
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Integration kinds, as API Gateway names them.
 const (
 	Lambda = "LAMBDA"
@@ -15,6 +20,8 @@ type App struct {
 	Tables    []Table
 	// Unresolved lists template values that could not be resolved locally.
 	Unresolved []Unresolved
+	// NotEmulated lists what functions depend on that dev does not serve.
+	NotEmulated []NotEmulated
 }
 
 // API is what the gateway needs to behave as API Gateway does.
@@ -73,4 +80,41 @@ type Table struct {
 	LogicalID  string
 	Name       string
 	Definition map[string]any
+}
+
+// NotEmulated is something the template's functions depend on that dev does
+// not serve: an event source that feeds a function (a DynamoDB stream, a
+// queue, a schedule…), or an AWS resource whose name, URL or ARN reaches a
+// function's environment.
+type NotEmulated struct {
+	// LogicalID is the resource; for an event source, the event source
+	// mapping or the SAM event's name.
+	LogicalID string
+	// Type is the resource's CloudFormation type; for a SAM event, its Type
+	// (DynamoDB, SQS…).
+	Type     string
+	Function string
+	// Feeds says what an event source delivers ("DynamoDB stream", "SQS
+	// queue"…); empty for a resource the environment points at.
+	Feeds string
+	// Source is the resource an event source reads, when the template declares it.
+	Source string
+	// Variables are the function's environment variables that point at the resource.
+	Variables []string
+}
+
+// Describe says what is not emulated and what follows, for the log.
+func (n NotEmulated) Describe() string {
+	if n.Feeds != "" {
+		from := "a " + n.Feeds
+		if n.Source != "" {
+			from = "the " + n.Feeds + " of " + n.Source
+		}
+		return fmt.Sprintf("not emulated: %s feeds it through %s (%s); dev never invokes it for those events", from, n.LogicalID, n.Type)
+	}
+	verb := "points"
+	if len(n.Variables) > 1 {
+		verb = "point"
+	}
+	return fmt.Sprintf("not emulated: %s (%s), which %s %s at; the handler's calls to it fail at once", n.LogicalID, n.Type, strings.Join(n.Variables, ", "), verb)
 }

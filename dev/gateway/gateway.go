@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -192,7 +193,8 @@ func (s *Server) call(ctx context.Context, c *conn, r app.Route, ev any, reqID s
 		return result{}, false
 	}
 	body, _ := json.Marshal(ev)
-	ctx, cancel := context.WithTimeout(ctx, s.timeout(r))
+	timeout := s.timeout(r)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
 	out, err := s.invoker.Invoke(ctx, r.Function, body)
@@ -202,6 +204,9 @@ func (s *Server) call(ctx context.Context, c *conn, r app.Route, ev any, reqID s
 	}
 	if err != nil {
 		e.Text = err.Error()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			e.Text = fmt.Sprintf("%s: task timed out after %s", r.Function, timeout)
+		}
 		s.emit(e)
 		return result{}, false
 	}
@@ -251,9 +256,10 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 		return
 	}
 	ctx := s.context(c, "$connect", "CONNECT")
+	hdr := connectHeaders(r)
 	ev := events.APIGatewayWebsocketProxyRequest{
 		Headers:               map[string]string{},
-		MultiValueHeaders:     r.Header,
+		MultiValueHeaders:     hdr,
 		QueryStringParameters: map[string]string{},
 		RequestContext:        ctx,
 		IsBase64Encoded:       false,
@@ -266,7 +272,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	if len(mvq) > 0 {
 		ev.MultiValueQueryStringParameters = mvq
 	}
-	for k, v := range r.Header {
+	for k, v := range hdr {
 		ev.Headers[k] = strings.Join(v, ",")
 	}
 	if a := s.api.ConnectAuthorizer; a != nil {
@@ -304,6 +310,35 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	s.mu.Unlock()
 	s.emit(event.Event{Kind: event.Connect, ConnectionID: c.id, Text: r.URL.String()})
 	s.serve(c)
+}
+
+// connectHeaders are the headers a $connect event carries: the client's, with
+// Host (which net/http keeps apart), the X-Forwarded-* and X-Amzn-Trace-Id
+// headers API Gateway adds, and the Sec-WebSocket-* names spelled as API
+// Gateway passes them rather than in net/http's canonical form.
+func connectHeaders(r *http.Request) map[string][]string {
+	hdr := map[string][]string{}
+	for k, v := range r.Header {
+		if rest, ok := strings.CutPrefix(k, "Sec-Websocket-"); ok {
+			k = "Sec-WebSocket-" + rest
+		}
+		hdr[k] = v
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	_, localPort, _ := net.SplitHostPort(r.Host)
+	proto := "http"
+	if r.TLS != nil {
+		proto = "https"
+	}
+	trace := make([]byte, 12)
+	rand.Read(trace)
+	for k, v := range map[string]string{"Host": r.Host, "X-Forwarded-For": host, "X-Forwarded-Port": localPort, "X-Forwarded-Proto": proto,
+		"X-Amzn-Trace-Id": fmt.Sprintf("Root=1-%08x-%x", time.Now().Unix(), trace)} {
+		if _, given := hdr[k]; !given || k == "Host" {
+			hdr[k] = []string{v}
+		}
+	}
+	return hdr
 }
 
 // originAllowed allows non-browser clients, local origins and those the user named.
@@ -368,7 +403,9 @@ func (s *Server) serve(c *conn) {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.message(ctx, c, data)
+			// As in AWS, an invocation runs to its end (or its timeout) when the
+			// client goes away meanwhile.
+			s.message(context.WithoutCancel(ctx), c, data)
 		}()
 	}
 	s.mu.Lock()

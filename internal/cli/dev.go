@@ -28,7 +28,7 @@ import (
 func newDevCmd() *cobra.Command {
 	var apiID, host, logFormat string
 	var port, maxConcurrency int
-	var origins []string
+	var origins, overrides []string
 	var python, dynamoEndpoint, persist string
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
@@ -37,9 +37,23 @@ func newDevCmd() *cobra.Command {
 			"ws://HOST:PORT/STAGE, with API Gateway's route selection, 1-way and 2-way routes, the\n" +
 			"$connect authorizer, limits and the @connections API on the same port. It is for local use\n" +
 			"only: it checks no signatures and keeps no secrets.",
-		Example: "  wsdesign dev\n  npx wscat -c ws://127.0.0.1:3001",
-		Args:    cobra.MaximumNArgs(1),
+		Example: "  wsdesign dev\n  npx wscat -c ws://127.0.0.1:3001\n  wsdesign dev --parameter-overrides Stage=test TableName=chat",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// As with sam, the Key=Value words after --parameter-overrides are all overrides.
+			if cmd.Flags().Changed("parameter-overrides") {
+				var files []string
+				for _, a := range args {
+					if render.IsParameterOverride(a) {
+						overrides = append(overrides, a)
+					} else {
+						files = append(files, a)
+					}
+				}
+				args = files
+			}
+			if len(args) > 1 {
+				return usageErrorf("dev takes one template, not %d arguments: %q", len(args), args)
+			}
 			path := "template.yaml"
 			if len(args) == 1 {
 				path = args[0]
@@ -52,6 +66,10 @@ func newDevCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			params, err := render.ParameterOverrides(t, overrides)
+			if err != nil {
+				return usageErrorf("%w", err)
+			}
 			var sink event.Sink = event.NewTextWriter(cmd.OutOrStdout())
 			if logFormat == "json" || logFormat == "" && !isTerminal(cmd.OutOrStdout()) {
 				sink = event.NewJSONWriter(cmd.OutOrStdout())
@@ -63,7 +81,7 @@ func newDevCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", addr, err)
 			}
-			local := render.Local(t, a, "http://"+ln.Addr().String())
+			local := render.Local(t, a, "http://"+ln.Addr().String(), params)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			services, err := startServices(ctx, local, "http://"+ln.Addr().String(), sink, dynamo.Options{Endpoint: dynamoEndpoint, PersistDir: persist})
@@ -89,6 +107,9 @@ func newDevCmd() *cobra.Command {
 			for _, u := range local.Unresolved {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: fmt.Sprintf("%s cannot be resolved locally; given %q", u.Variable, u.Given)})
 			}
+			for _, n := range local.NotEmulated {
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
+			}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
 			select {
@@ -113,6 +134,7 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().IntVar(&maxConcurrency, "max-concurrency", 10, "processes per function at most; further invocations wait their turn")
 	cmd.Flags().StringVar(&dynamoEndpoint, "dynamodb-endpoint", "", "a running DynamoDB Local or LocalStack to create the template's tables in (default: dynalite, installed once with npm)")
 	cmd.Flags().StringVar(&persist, "persist", "", "keep the tables' data in this folder between runs (default: in memory)")
+	cmd.Flags().StringArrayVar(&overrides, "parameter-overrides", nil, "template parameter values, as sam takes them: 'Key=Value Key2=Value2' or ParameterKey=K,ParameterValue=V (repeatable)")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "allow browser pages from these hosts (host or host:port patterns) besides local ones")
 	return cmd
 }

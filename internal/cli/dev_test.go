@@ -66,13 +66,85 @@ func TestDevServesMockConnect(t *testing.T) {
 	}
 }
 
+const mockStageTemplate = `Parameters:
+  Stage:
+    Type: String
+    Default: prod
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: a
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Live:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: !Ref Stage
+`
+
+func TestDevParameterOverrides(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(path, []byte(mockStageTemplate), 0o644)
+	out, code := runCLI(t, "dev", "--parameter-overrides", "Stage=test", "Table=x", path, "--port", "0")
+	if code != ExitUsage || !strings.Contains(out, "no parameter Table") {
+		t.Errorf("unknown parameter: exit %d, want %d naming it\n%s", code, ExitUsage, out)
+	}
+	if out, code := runCLI(t, "dev", "--parameter-overrides", "Stage=test", path, "other.yaml"); code != ExitUsage || !strings.Contains(out, "one template") {
+		t.Errorf("two files: exit %d\n%s", code, out)
+	}
+	// As sam takes them: several words after the flag; the stage name comes from the override.
+	_, stop := serveDev(t, path, "39519", "--parameter-overrides", "Stage=test", "ParameterKey=Stage,ParameterValue=live")
+	c := dial(t, "ws://127.0.0.1:39519/live")
+	c.CloseNow()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, resp, err := websocket.Dial(ctx, "ws://127.0.0.1:39519/prod", nil); err == nil || resp == nil || resp.StatusCode != 404 {
+		t.Errorf("the default stage is still served: %v %v", resp, err)
+	}
+	stop()
+}
+
+func TestDevListsNotEmulated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(path, []byte(mockStageTemplate+`  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Code: {ZipFile: "exports.handler = async () => {}"}
+      Environment:
+        Variables:
+          QUEUE_URL: !Ref Jobs
+  Jobs:
+    Type: AWS::SQS::Queue
+  Feed:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !GetAtt Worker.Arn
+      EventSourceArn: arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000
+`), 0o644)
+	out, stop := serveDev(t, path, "39520")
+	dial(t, "ws://127.0.0.1:39520/prod").CloseNow()
+	stop()
+	for _, want := range []string{
+		`"function":"Worker","text":"not emulated: Jobs (AWS::SQS::Queue), which QUEUE_URL points at`,
+		`"function":"Worker","text":"not emulated: a DynamoDB stream feeds it through Feed (AWS::Lambda::EventSourceMapping)`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the log lacks %s:\n%s", want, out.String())
+		}
+	}
+}
+
 // serveDev runs wsdesign dev on the template at path until stop is called, and
 // returns its JSON log.
-func serveDev(t *testing.T, path, port string) (out *syncBuffer, stop func()) {
+func serveDev(t testing.TB, path, port string, flags ...string) (out *syncBuffer, stop func()) {
 	t.Helper()
 	out = &syncBuffer{}
 	cmd := newRoot(BuildInfo{})
-	cmd.SetArgs([]string{"dev", path, "--port", port, "--log", "json"})
+	cmd.SetArgs(append([]string{"dev", path, "--port", port, "--log", "json"}, flags...))
 	cmd.SetOut(out)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -89,7 +161,7 @@ func serveDev(t *testing.T, path, port string) (out *syncBuffer, stop func()) {
 
 // dial connects to url, waiting for the server to come up (dev may first
 // install what the handlers need).
-func dial(t *testing.T, url string) *websocket.Conn {
+func dial(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {

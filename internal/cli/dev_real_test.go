@@ -1,0 +1,378 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/coder/websocket"
+)
+
+// needTool skips a test when a tool it needs is missing, except under CI,
+// where every tool must be there and a missing one fails the test.
+func needTool(t testing.TB, what string, args ...string) {
+	t.Helper()
+	if err := exec.Command(args[0], args[1:]...).Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is needed under CI: %v", what, err)
+		}
+		t.Skipf("%s is not installed: %v", what, err)
+	}
+}
+
+const realHandlersTemplate = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    CodeUri: src/
+    Environment:
+      Variables:
+        EVENTS_DIR: %q
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Record.Arn
+        $disconnect:
+          FunctionArn: !GetAtt Record.Arn
+        echo:
+          FunctionArn: !GetAtt Echo.Arn
+          RouteResponseSelectionExpression: $default
+        oneway:
+          FunctionArn: !GetAtt Echo.Arn
+        throw:
+          FunctionArn: !GetAtt Throw.Arn
+          RouteResponseSelectionExpression: $default
+        slow:
+          FunctionArn: !GetAtt Slow.Arn
+          RouteResponseSelectionExpression: $default
+  Record:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.record
+  Echo:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.echo
+  Throw:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.fail
+  Slow:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.slow
+      Timeout: 1
+`
+
+const realHandlersCode = `import { writeFileSync } from "node:fs";
+
+// record keeps the $connect and $disconnect events where the test reads them.
+export const record = async (event) => {
+  writeFileSync(process.env.EVENTS_DIR + "/" + event.requestContext.eventType + ".json", JSON.stringify(event));
+  return { statusCode: 200 };
+};
+
+export const echo = async (event) => ({ statusCode: 200, body: JSON.stringify(event) });
+
+export const fail = async () => { throw new Error("boom"); };
+
+export const slow = async () => {
+  await new Promise((r) => setTimeout(r, 5000));
+  return { statusCode: 200, body: "too late" };
+};
+`
+
+// TestDevRealNodeHandlers serves Node.js handlers through dev's gateway and
+// Lambda pool: a 2-way reply, a throwing handler, a timeout, a 1-way route
+// that returns a body, and the events handlers get, checked against
+// aws-lambda-go's types and API Gateway's captured events.
+func TestDevRealNodeHandlers(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	dir := t.TempDir()
+	eventsDir := filepath.Join(dir, "events")
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.MkdirAll(eventsDir, 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "app.mjs"), []byte(realHandlersCode), 0o644)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(fmt.Sprintf(realHandlersTemplate, eventsDir)), 0o644)
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39531")
+	c := dial(t, "ws://127.0.0.1:39531/prod?name=me")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	roundTrip := func(msg string) (string, time.Duration) {
+		t.Helper()
+		start := time.Now()
+		if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", msg, err, out.String())
+		}
+		return string(b), time.Since(start)
+	}
+
+	reply, _ := roundTrip(`{"action":"echo","x":1}`)
+	message := decodeEvent(t, "MESSAGE", []byte(reply))
+	if message.Body != `{"action":"echo","x":1}` || message.RequestContext.RouteKey != "echo" {
+		t.Errorf("2-way reply: %s", reply)
+	}
+	compareWithCapture(t, "MESSAGE", []byte(reply), "apigw-websocket-request-send-message.json", true)
+
+	reply, _ = roundTrip(`{"action":"throw"}`)
+	wantInternalError(t, "throwing handler", reply, message.RequestContext.ConnectionID)
+
+	reply, took := roundTrip(`{"action":"slow"}`)
+	wantInternalError(t, "timeout", reply, message.RequestContext.ConnectionID)
+	if took < time.Second || took > 4*time.Second {
+		t.Errorf("the timeout (Timeout: 1) answered after %s", took)
+	}
+
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"oneway"}`)); err != nil {
+		t.Fatal(err)
+	}
+	// The 1-way route's body is dropped: the next frame is the next 2-way reply.
+	if reply, _ := roundTrip(`{"action":"echo","after":"oneway"}`); !strings.Contains(reply, `\"after\":\"oneway\"`) {
+		t.Errorf("after a 1-way route, the client received %s", reply)
+	}
+	c.Close(websocket.StatusNormalClosure, "bye")
+	disconnect := waitFile(t, filepath.Join(eventsDir, "DISCONNECT.json"))
+	stop()
+
+	connect := waitFile(t, filepath.Join(eventsDir, "CONNECT.json"))
+	ev := decodeEvent(t, "CONNECT", connect)
+	if ev.QueryStringParameters["name"] != "me" || ev.RequestContext.RouteKey != "$connect" {
+		t.Errorf("$connect event: %s", connect)
+	}
+	compareWithCapture(t, "CONNECT", connect, "apigw-websocket-request.json", false)
+	decodeEvent(t, "DISCONNECT", disconnect)
+	compareWithCapture(t, "DISCONNECT", disconnect, "apigw-websocket-request-disconnect.json", true)
+
+	log := out.String()
+	for _, want := range []string{`"kind":"warning","connectionId"`, `"routeKey":"oneway","function":"Echo","text":"a 1-way route returned a body`, "Error: boom", "task timed out"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %s:\n%s", want, log)
+		}
+	}
+}
+
+func wantInternalError(t *testing.T, what, reply, connID string) {
+	t.Helper()
+	var m map[string]string
+	if err := json.Unmarshal([]byte(reply), &m); err != nil || m["message"] != "Internal server error" || m["connectionId"] != connID || m["requestId"] == "" || len(m) != 3 {
+		t.Errorf("%s: the client received %s, want API Gateway's Internal server error frame", what, reply)
+	}
+}
+
+func waitFile(t *testing.T, path string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return b
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s", path)
+		}
+	}
+}
+
+// decodeEvent decodes a handler's event strictly into aws-lambda-go's type:
+// a field it does not know fails the test.
+func decodeEvent(t *testing.T, eventType string, raw []byte) events.APIGatewayWebsocketProxyRequest {
+	t.Helper()
+	var ev events.APIGatewayWebsocketProxyRequest
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&ev); err != nil {
+		t.Errorf("%s event does not decode strictly: %v\n%s", eventType, err, raw)
+	}
+	if ev.RequestContext.EventType != eventType {
+		t.Errorf("eventType %q, want %s", ev.RequestContext.EventType, eventType)
+	}
+	return ev
+}
+
+// connectFields are the fields AWS's documentation shows in a $connect
+// event: aws-lambda-go's CONNECT sample is not a capture (it mixes in REST
+// API fields), so only these must be present; the sample's other fields are
+// compared for their type where the event has them.
+var connectFields = map[string]bool{
+	"headers": true, "multiValueHeaders": true, "queryStringParameters": true,
+	"multiValueQueryStringParameters": true, "isBase64Encoded": true, "requestContext": true,
+	"requestContext.routeKey": true, "requestContext.eventType": true, "requestContext.extendedRequestId": true,
+	"requestContext.requestTime": true, "requestContext.messageDirection": true, "requestContext.stage": true,
+	"requestContext.connectedAt": true, "requestContext.requestTimeEpoch": true, "requestContext.identity": true,
+	"requestContext.identity.userAgent": true, "requestContext.identity.sourceIp": true,
+	"requestContext.requestId": true, "requestContext.domainName": true, "requestContext.connectionId": true,
+	"requestContext.apiId":   true,
+	"multiValueHeaders.Host": true, "multiValueHeaders.Sec-WebSocket-Key": true, "multiValueHeaders.Sec-WebSocket-Version": true,
+	"multiValueHeaders.X-Amzn-Trace-Id": true, "multiValueHeaders.X-Forwarded-For": true,
+	"multiValueHeaders.X-Forwarded-Port": true, "multiValueHeaders.X-Forwarded-Proto": true,
+}
+
+// compareWithCapture checks an event against aws-lambda-go's test event of
+// the same kind: every field the capture has must be in the event (all of
+// them when capture is true, those of connectFields otherwise), with the
+// same JSON type.
+func compareWithCapture(t *testing.T, eventType string, raw []byte, sample string, capture bool) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(lambdaGoTestdata(t), sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got any
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, want, got any)
+	walk = func(path string, want, got any) {
+		wm, isMap := want.(map[string]any)
+		if !isMap {
+			if fmt.Sprintf("%T", want) != fmt.Sprintf("%T", got) {
+				t.Errorf("%s event: %s is %T (%v), AWS sends %T (%v)", eventType, path, got, got, want, want)
+			}
+			return
+		}
+		gm, ok := got.(map[string]any)
+		if !ok {
+			t.Errorf("%s event: %s is %T, AWS sends an object", eventType, path, got)
+			return
+		}
+		for k, wv := range wm {
+			p := strings.TrimPrefix(path+"."+k, ".")
+			gv, present := gm[k]
+			if gv == nil && !capture && !connectFields[p] {
+				present = false // null where the sample has a value: a field AWS sends only sometimes
+			}
+			switch {
+			case present:
+				walk(p, wv, gv)
+			case capture || connectFields[p]:
+				t.Errorf("%s event lacks %s, which AWS sends", eventType, p)
+			}
+		}
+	}
+	walk("", want, got)
+}
+
+// lambdaGoTestdata is aws-lambda-go's events/testdata folder in the module
+// cache, at the version this module builds with.
+func lambdaGoTestdata(t *testing.T) string {
+	t.Helper()
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-lambda-go").Output()
+	if err != nil || len(bytes.TrimSpace(dir)) == 0 {
+		t.Fatalf("aws-lambda-go's folder in the module cache: %v", err)
+	}
+	return filepath.Join(string(bytes.TrimSpace(dir)), "events", "testdata")
+}
+
+const boto3Template = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  TableName:
+    Type: String
+    Default: notes
+Globals:
+  Function:
+    Runtime: python3.12
+    CodeUri: src/
+    Environment:
+      Variables:
+        TABLE: !Ref Notes
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        put:
+          FunctionArn: !GetAtt Put.Arn
+          RouteResponseSelectionExpression: $default
+        get:
+          FunctionArn: !GetAtt Get.Arn
+          RouteResponseSelectionExpression: $default
+  Put:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: notes.put
+  Get:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: notes.get
+  Notes:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub ${TableName}-table
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+`
+
+const boto3Code = `import json, os
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def put(event, context):
+    note = json.loads(event["body"])
+    table.put_item(Item={"id": note["id"], "text": note["text"]})
+    return {"statusCode": 200, "body": "stored in " + table.name}
+
+
+def get(event, context):
+    note = json.loads(event["body"])
+    item = table.get_item(Key={"id": note["id"]}).get("Item")
+    return {"statusCode": 200, "body": json.dumps(item)}
+`
+
+// TestDevPythonBoto3Table runs Python handlers that use boto3, with no
+// endpoint in their code, against the template's table in dev's local
+// DynamoDB: one handler writes an item and another reads it back. The table's
+// name comes from --parameter-overrides.
+func TestDevPythonBoto3Table(t *testing.T) {
+	needTool(t, "python3 with boto3", "python3", "-c", "import boto3")
+	needTool(t, "npm (dynalite is installed with it)", "npm", "--version")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "notes.py"), []byte(boto3Code), 0o644)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(boto3Template), 0o644)
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39532", "--parameter-overrides", "TableName=mine")
+	c := dial(t, "ws://127.0.0.1:39532/prod")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, step := range []struct{ send, want string }{
+		{`{"action":"put","id":"n1","text":"hello from boto3"}`, "stored in mine-table"},
+		{`{"action":"get","id":"n1"}`, `{"id": "n1", "text": "hello from boto3"}`},
+	} {
+		if err := c.Write(ctx, websocket.MessageText, []byte(step.send)); err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := c.Read(ctx)
+		if err != nil || string(b) != step.want {
+			t.Fatalf("%s: got %q %v, want %q\n%s", step.send, b, err, step.want, out.String())
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+	stop()
+	for _, want := range []string{`"text":"created mine-table`, `"text":"PutItem mine-table"`, `"text":"GetItem mine-table"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the log lacks %s:\n%s", want, out.String())
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package render
+
+import (
+	"strings"
+	"testing"
+)
+
+const paramsTemplate = `Parameters:
+  TableName:
+    Type: String
+    Default: chat
+  Stage:
+    Type: String
+    Default: prod
+    AllowedValues: [prod, test]
+  Subnets:
+    Type: CommaDelimitedList
+    Default: a
+  Greeting:
+    Type: String
+    Default: hi
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: !Ref Stage
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        send:
+          FunctionArn: !GetAtt Fn.Arn
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: app.handler
+      FunctionName: !Sub ${Stage}-send
+      Environment:
+        Variables:
+          TABLE: !Ref Table
+          TABLE_ARN: !GetAtt Table.Arn
+          NAME: !Ref Fn
+          SUBNETS: !Ref Subnets
+          GREETING: !Ref Greeting
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub ${TableName}-${Stage}
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+`
+
+func TestParameterOverrides(t *testing.T) {
+	tpl, err := Parse("template.yaml", []byte(paramsTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want map[string]string
+	}{
+		{"spaces", []string{"TableName=rooms Stage=test"}, map[string]string{"TableName": "rooms", "Stage": "test"}},
+		{"commas", []string{"TableName=rooms,Stage=test"}, map[string]string{"TableName": "rooms", "Stage": "test"}},
+		{"repeated", []string{"TableName=rooms", "Stage=test"}, map[string]string{"TableName": "rooms", "Stage": "test"}},
+		{"sam form", []string{"ParameterKey=TableName,ParameterValue=rooms ParameterKey=Stage,ParameterValue=test"}, map[string]string{"TableName": "rooms", "Stage": "test"}},
+		{"list value stays whole", []string{"Subnets=a,b,c Stage=test"}, map[string]string{"Subnets": "a,b,c", "Stage": "test"}},
+		{"quoted", []string{`Greeting="hello, world" TableName='x y'`}, map[string]string{"Greeting": "hello, world", "TableName": "x y"}},
+		{"empty value", []string{"Greeting="}, map[string]string{"Greeting": ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParameterOverrides(tpl, tc.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q (all: %v)", k, got[k], v, got)
+				}
+			}
+		})
+	}
+	for _, tc := range []struct{ args, want string }{
+		{"Nope=1", "template.yaml has no parameter Nope (its parameters: TableName, Stage, Subnets, Greeting)"},
+		{"TableName=a,Nope=1", "no parameter Nope"},
+		{"Stage=live", `template.yaml:8:20: parameter Stage allows prod, test, not "live"`},
+		{"justaword", `"justaword" is not Key=Value`},
+		{`Greeting="open`, "unclosed quote"},
+	} {
+		if _, err := ParameterOverrides(tpl, []string{tc.args}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want an error with %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestLocalResolvesParameterOverrides(t *testing.T) {
+	tpl, err := Parse("template.yaml", []byte(paramsTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, _ := Import(tpl)
+	for _, tc := range []struct {
+		params             map[string]string
+		stage, table, name string
+	}{
+		{nil, "prod", "chat-prod", "prod-send"},
+		{map[string]string{"Stage": "test", "TableName": "rooms"}, "test", "rooms-test", "test-send"},
+	} {
+		a := Local(tpl, apis[0], "http://127.0.0.1:3001", tc.params)
+		if len(a.API.Stages) != 1 || a.API.Stages[0] != tc.stage {
+			t.Errorf("%v: stages %v, want %s", tc.params, a.API.Stages, tc.stage)
+		}
+		if len(a.Tables) != 1 || a.Tables[0].Name != tc.table {
+			t.Errorf("%v: tables %+v, want %s", tc.params, a.Tables, tc.table)
+		}
+		env := a.Functions[0].Env
+		want := map[string]string{"TABLE": tc.table, "TABLE_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/" + tc.table, "NAME": tc.name, "SUBNETS": "a", "GREETING": "hi"}
+		for k, v := range want {
+			if env[k] != v {
+				t.Errorf("%v: %s = %q, want %q", tc.params, k, env[k], v)
+			}
+		}
+	}
+}
+
+func TestIsParameterOverride(t *testing.T) {
+	for w, want := range map[string]bool{"A=1": true, "ParameterKey=A,ParameterValue=1": true, "template.yaml": false, "dir/t.yaml": false, ",A=1": false} {
+		if got := IsParameterOverride(w); got != want {
+			t.Errorf("%q: %v, want %v", w, got, want)
+		}
+	}
+}
