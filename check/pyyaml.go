@@ -3,20 +3,13 @@ package check
 import (
 	"regexp"
 
+	"github.com/wsdesign/wsdesign/render"
 	"go.yaml.in/yaml/v3"
 )
 
-// The SAM translator reads templates with PyYAML, a YAML 1.1 reader: a plain
-// `yes` is a boolean there and `1:20` a number, where yaml.v3 (YAML 1.2) reads
-// strings. Its property checks test Python types, so the SAM rules ask what
-// PyYAML makes of a value. These are PyYAML's implicit resolvers.
-var (
-	pyBool      = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`)
-	pyInt       = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
-	pyFloat     = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	pyNull      = regexp.MustCompile(`^(?:~|null|Null|NULL|)$`)
-	pyTimestamp = regexp.MustCompile(`^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$`)
-)
+// The SAM translator reads templates with PyYAML, a YAML 1.1 reader, and its
+// property checks test Python types, so the SAM rules ask what PyYAML makes
+// of a value (render.PyYAMLTag for plain scalars).
 
 // Python types of PyYAML's values, as pyType names them.
 const (
@@ -62,16 +55,16 @@ func pyType(n *yaml.Node) string {
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return pyStr
 	}
-	switch v := n.Value; {
-	case pyBool.MatchString(v):
+	switch render.PyYAMLTag(n.Value) {
+	case "!!bool":
 		return "bool"
-	case pyInt.MatchString(v):
+	case "!!int":
 		return "int"
-	case pyFloat.MatchString(v):
+	case "!!float":
 		return "float"
-	case pyNull.MatchString(v):
+	case "!!null":
 		return pyNone
-	case pyTimestamp.MatchString(v):
+	case "!!timestamp":
 		return "datetime"
 	}
 	return pyStr

@@ -548,6 +548,13 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 	}
 	switch {
 	case idx >= 0 && newValue != nil:
+		// A string changed into a string keeps its quoting and comment.
+		if old := parent.Content[idx+1]; plainString(old) && plainString(newValue) {
+			if start, end, text, err := e.scalarSpan(old, newValue.Value); err == nil {
+				e.splices = append(e.splices, splice{start, end, text})
+				return nil
+			}
+		}
 		return e.replaceValue(parent.Content[idx], parent.Content[idx+1], newValue)
 	case idx >= 0:
 		if len(parent.Content) == 2 && depth > 0 {
@@ -568,6 +575,11 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 	}
 	e.inserted[slot] = len(e.splices)
 	return e.insertKey(parent, path[depth], at)
+}
+
+// plainString reports whether n is a string scalar without a tag of its own.
+func plainString(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle == 0 && n.ShortTag() == "!!str"
 }
 
 // valueAt is the value at path in a tree of mappings, or nil.
@@ -696,6 +708,12 @@ func (e *Edit) Apply() ([]byte, error) {
 		if a.start != b.start {
 			return a.start - b.start
 		}
+		if a.end == a.start && b.end == b.start {
+			// Insertions at one point, into a mapping and into one it
+			// holds (a SAM API's new route and its new StageName): the
+			// deeper first, so that it stays in its mapping.
+			return insertDepth(b.text) - insertDepth(a.text)
+		}
 		return a.end - b.end
 	})
 	var out bytes.Buffer
@@ -726,6 +744,12 @@ func (e *Edit) Apply() ([]byte, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// insertDepth is the indentation of the first line an insertion writes.
+func insertDepth(text string) int {
+	text = strings.TrimLeft(text, ",\r\n")
+	return len(text) - len(strings.TrimLeft(text, " \t"))
 }
 
 // createSections records the text of the sections the edit creates.

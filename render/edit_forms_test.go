@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wsdesign/wsdesign/model"
+	"go.yaml.in/yaml/v3"
 )
 
 // paramForms loads testdata/edit/param-forms.yaml: a function named by a
@@ -110,5 +111,83 @@ func TestImportDeploymentStageName(t *testing.T) {
 	}
 	if apis[0].Deployment != DeployNone {
 		t.Errorf("deployment %q with a Deployment for another stage, want %q", apis[0].Deployment, DeployNone)
+	}
+}
+
+// plainYAML11 lists the plain strings of a tree that PyYAML reads as
+// something else.
+func plainYAML11(n *yaml.Node) []string {
+	var bad []string
+	if n.Kind == yaml.ScalarNode && n.Style == 0 && n.ShortTag() == "!!str" && PyYAMLTag(n.Value) != "!!str" {
+		bad = append(bad, n.Value)
+	}
+	for _, c := range n.Content {
+		bad = append(bad, plainYAML11(c)...)
+	}
+	return bad
+}
+
+// TestEditYAML11 renames the API and its stage and adds routes to a raw and
+// a SAM-native API with values a YAML 1.1 reader misreads when plain: every
+// one is quoted, and a changed string keeps its quotes and its comment.
+func TestEditYAML11(t *testing.T) {
+	sam := strings.Replace(perRoute, "  Fn:\n", `  Sam:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      Name: 'Sam'  # the SAM one
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Fn.Arn
+  Fn:
+`, 1)
+	src := strings.Replace(sam, "      Name: Api\n", "      Name: \"Api\"   # keep\n", 1) + `  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: prod # the stage
+      AutoDeploy: true
+`
+	tpl := parse(t, src)
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 2 {
+		t.Fatal(apis, err)
+	}
+	e := NewEdit(tpl)
+	for _, a := range apis {
+		d := a.Design
+		d.Name, d.Stage = "on", "off"
+		for _, key := range []string{"yes", "1:20", "0o17"} {
+			d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: key, Handler: model.Existing("Fn")})
+		}
+		if _, err := e.EditAPI(a, d, EditOptions{Flavor: SAM}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := e.Apply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parse(t, string(out))
+	if bad := plainYAML11(got.Root); len(bad) > 0 {
+		t.Errorf("written plain, read by PyYAML as other than strings: %q\n%s", bad, out)
+	}
+	for _, want := range []string{`Name: "on"   # keep`, `StageName: "off" # the stage`, `Name: 'on'  # the SAM one`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+	apis, err = Import(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apis {
+		var keys []string
+		for _, ep := range a.Design.Endpoints {
+			keys = append(keys, ep.Route)
+		}
+		if a.Design.Name != "on" || !slices.Contains(keys, "1:20") || !slices.Contains(keys, "yes") {
+			t.Errorf("%s reads back as %q with routes %v", a.Resource.ID, a.Design.Name, keys)
+		}
 	}
 }

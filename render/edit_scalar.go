@@ -116,17 +116,11 @@ func (e *Edit) scalarSpan(n *yaml.Node, value string) (start, end int, text stri
 	if text != n.Value {
 		return fail("it continues on the next line")
 	}
-	if !plainSafe(value) {
+	if !plainOK(value) || plainTag(value) != "!!str" {
 		return start, start + len(text), jsonString(value), nil
 	}
 	return start, start + len(text), value, nil
 }
-
-// plainUnsafe matches what a plain YAML scalar cannot hold or would read as
-// something other than a string.
-var plainUnsafe = regexp.MustCompile(`^[\s\-?:,\[\]{}#&*!|>'"%@` + "`" + `]|: | #|\s$|^$|^(true|false|yes|no|on|off|null|~|[-+]?[0-9.]+)$`)
-
-func plainSafe(s string) bool { return !plainUnsafe.MatchString(strings.ToLower(s)) }
 
 // stageReference matches a literal stage name as a path segment of a
 // callback URL or a connections ARN: /prod at the end or before a slash.

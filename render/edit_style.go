@@ -100,6 +100,8 @@ func (st Style) yamlEntry(key string, v *yaml.Node, indent int) string {
 }
 
 func (st Style) yamlLines(n *yaml.Node, indent int) string {
+	n = clone(n)
+	quoteForYAML11(n)
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(st.Indent)

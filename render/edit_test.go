@@ -93,7 +93,8 @@ func TestEditYAML(t *testing.T) {
 			edit: func(e *Edit) error {
 				return e.Set(SectionResources, "ChatApi", []string{"Properties", "Name"}, node(t, "Chatty"))
 			},
-			want: strings.Replace(chat, "Name: Chat   # shown in the console\n", "Name: Chatty\n", 1),
+			// The changed string keeps its comment.
+			want: strings.Replace(chat, "Name: Chat   # shown in the console\n", "Name: Chatty   # shown in the console\n", 1),
 		},
 		{
 			name: "add a property and a nested variable",
@@ -182,7 +183,8 @@ func TestEditYAML(t *testing.T) {
 				}
 				return e.Set(SectionResources, "B", []string{"Properties"}, node(t, "S: s"))
 			},
-			want: "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 3\n      Q: [a]\n      R: 2\n  B:\n    Type: Y\n    Properties:\n      S: s\n",
+			// Written again, Y is quoted: YAML 1.1 reads a plain Y as true.
+			want: "Resources:\n  A:\n    Type: X\n    Properties:\n      P: 3\n      Q: [a]\n      R: 2\n  B:\n    Type: 'Y'\n    Properties:\n      S: s\n",
 		},
 		{
 			name: "remove the last resource of a file without final newline",

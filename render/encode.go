@@ -46,6 +46,8 @@ func Encode(doc *yaml.Node, f Format, indent int) ([]byte, error) {
 		blockWriter{buf: &buf, indent: indent}.document(doc)
 		return buf.Bytes(), nil
 	}
+	doc = clone(doc)
+	quoteForYAML11(doc)
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(indent)
 	if err := enc.Encode(doc); err != nil {

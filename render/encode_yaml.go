@@ -211,15 +211,16 @@ func plainTag(v string) string {
 	return (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag()
 }
 
-// plainOK reports whether a string can be written plain in a block value
-// without changing what it says. It is stricter than YAML needs.
+// plainOK reports whether a scalar can be written plain in a block value
+// without changing what it says, to YAML 1.2 readers (yaml.v3) and YAML 1.1
+// ones (PyYAML: the SAM CLI, cfn-lint) alike. It is stricter than YAML needs.
 func plainOK(v string) bool {
 	if v == "" || strings.ContainsAny(v[:1], "-?:,[]{}#&*!|>'\"%@` \t") ||
 		strings.HasSuffix(v, " ") || strings.HasSuffix(v, ":") ||
 		strings.Contains(v, ": ") || strings.Contains(v, " #") || strings.HasPrefix(v, "...") {
 		return false
 	}
-	if oldBool(v) {
+	if oldBool(v) || PyYAMLTag(v) != plainTag(v) {
 		return false
 	}
 	for _, r := range v {
@@ -230,18 +231,29 @@ func plainOK(v string) bool {
 	return true
 }
 
-// oldBool lists the booleans of YAML 1.1, which some readers of templates
-// (cfn-lint, the SAM CLI) still follow.
-func oldBool(v string) bool {
-	if len(v) > 3 {
-		return false
-	}
-	for _, b := range []string{"y", "yes", "n", "no", "on", "off"} {
-		if strings.EqualFold(v, b) {
-			return true
+// quoteForYAML11 marks as quoted, in place, the plain strings of n that a
+// YAML 1.1 reader would take for something else: yaml.v3's encoder, which
+// writes trees blockWriter cannot, follows YAML 1.2 and writes `on` and
+// `1:20` plain, which PyYAML reads as true and 80.
+func quoteForYAML11(n *yaml.Node) {
+	quoted := yaml.TaggedStyle | yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle
+	if n.Kind == yaml.ScalarNode && n.Style&quoted == 0 && n.ShortTag() == "!!str" && !plainOK(n.Value) {
+		// As blockWriter quotes them.
+		if plainTag(n.Value) == "!!str" && singleOK(n.Value) {
+			n.Style |= yaml.SingleQuotedStyle
+		} else {
+			n.Style |= yaml.DoubleQuotedStyle
 		}
 	}
-	return false
+	for _, c := range n.Content {
+		quoteForYAML11(c)
+	}
+}
+
+// oldBool reports the one-letter booleans of YAML 1.1 (y, n), which PyYAML
+// reads as strings but other YAML 1.1 readers do not.
+func oldBool(v string) bool {
+	return len(v) == 1 && strings.ContainsAny(v, "yYnN")
 }
 
 func singleOK(v string) bool {

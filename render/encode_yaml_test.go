@@ -15,6 +15,9 @@ var tricky = []string{
 	"null", "~", "123", "-1", "0x1F", "1e3", ".inf", "2010-09-09", "it's", `"q"`, "multi\nline", "tab\there",
 	"\x01ctl", "ünïcödé", "!!", "!Ref x", "*x", "&x", "@x", "`x", "%x", "{x}", "[x]", "|", ">", "a:", "...", "---",
 	"x\n", "\u2028", "line\n\n", "$default", "a,b", "<<", "=", "back\\slash", "\x7f",
+	// YAML 1.1 readers (PyYAML: the SAM CLI, cfn-lint) take these for numbers, booleans, dates.
+	"1:20", "-1:20", "190:20:30.15", "0b101", "0o17", "017", "1_000", ".5", "+.INF", "Off", "ON", "YES", "No",
+	"2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10", "1e5", "1.0e+5", "NULL", "Null",
 }
 
 // roundTrip writes a node as the value of a key and reads it back.
@@ -32,6 +35,17 @@ func roundTrip(t *testing.T, value *yaml.Node, indent int) *yaml.Node {
 	return render.Get(doc.Content[0], "k")
 }
 
+// yaml11 fails when a string was written plain where a YAML 1.1 reader
+// takes it for something else.
+func yaml11(t *testing.T, got *yaml.Node) {
+	t.Helper()
+	if got.Tag == "!!str" && got.Style == 0 {
+		if tag := render.PyYAMLTag(got.Value); tag != "!!str" {
+			t.Errorf("%q is written plain, which PyYAML reads as %s", got.Value, tag)
+		}
+	}
+}
+
 func TestEncodeYAMLKeepsValues(t *testing.T) {
 	for _, s := range tricky {
 		for _, style := range []yaml.Style{0, yaml.LiteralStyle, yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle} {
@@ -40,9 +54,13 @@ func TestEncodeYAMLKeepsValues(t *testing.T) {
 				if tag == "!Sub" {
 					n.Style |= yaml.TaggedStyle
 				}
-				got := roundTrip(t, n, 2)
-				if got.Value != s || got.Tag != tag {
-					t.Errorf("%s %q (style %d) read back as %s %q", tag, s, style, got.Tag, got.Value)
+				for _, comment := range []string{"", "c"} { // a comment takes yaml.v3's encoder
+					n.LineComment = comment
+					got := roundTrip(t, n, 2)
+					if got.Value != s || got.Tag != tag {
+						t.Errorf("%s %q (style %d) read back as %s %q", tag, s, style, got.Tag, got.Value)
+					}
+					yaml11(t, got)
 				}
 			}
 		}
@@ -159,5 +177,6 @@ func FuzzEncodeYAMLScalar(f *testing.F) {
 		if got.Value != s || got.Tag != n.Tag {
 			t.Errorf("%s %q (style %d) read back as %s %q", n.Tag, s, n.Style, got.Tag, got.Value)
 		}
+		yaml11(t, got)
 	})
 }
