@@ -425,6 +425,11 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 		fmt.Fprintf(stderr, "No change: %s stays as it is.\n", t.Path)
 		return nil
 	}
+	if !o.dryRun {
+		if err := fileio.Replaceable(t.Path, o.force); err != nil {
+			return usageErrorf("%w; nothing was written", err)
+		}
+	}
 	fmt.Fprint(o.diff, diff)
 	if len(ch.Needs) > 0 {
 		ids, lacks := lacking(ch.Needs)

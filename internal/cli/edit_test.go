@@ -141,6 +141,50 @@ func TestEditRefuses(t *testing.T) {
 	}
 }
 
+// TestEditReadOnly: a read-only template is refused before the diff is
+// shown (exit 2, nothing written), and replaced with --force, keeping its
+// mode.
+func TestEditReadOnly(t *testing.T) {
+	const file = "01-simple-websockets-chat-app.yaml"
+	orig, err := os.ReadFile(filepath.Join(corpus, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), file)
+	if err := os.WriteFile(path, orig, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (stdout, stderr string, code int) {
+		root := newRoot(BuildInfo{})
+		var out, errOut bytes.Buffer
+		root.SetOut(&out)
+		root.SetErr(&errOut)
+		root.SetIn(strings.NewReader(""))
+		root.SetArgs(append([]string{"edit", path, "--name", "Chat", "--yes"}, args...))
+		err := root.Execute()
+		if err != nil {
+			errOut.WriteString(err.Error())
+		}
+		return out.String(), errOut.String(), exitCode(err)
+	}
+	stdout, stderr, code := run()
+	if got, _ := os.ReadFile(path); code != ExitUsage || stdout != "" || !strings.Contains(stderr, "read-only") || !bytes.Equal(got, orig) {
+		t.Errorf("read-only: exit %d, stdout %q, stderr %q, file changed %v; want exit 2, no diff, the reason, the file as it was", code, stdout, stderr, !bytes.Equal(got, orig))
+	}
+	if strings.Count(stderr, "written") != 1 {
+		t.Errorf("stderr says twice what was written: %q", stderr)
+	}
+	if _, stderr, code := run("--force"); code != ExitOK {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o444 {
+		t.Errorf("--force: mode %v (%v), want 0444 kept", fi.Mode().Perm(), err)
+	}
+	if importAPIs(t, path)[0].Design.Name != "Chat" {
+		t.Error("--force did not write the edit")
+	}
+}
+
 func TestEditMalformedTemplate(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "t.yaml")

@@ -110,9 +110,12 @@ func writeAll(w io.Writer, path string, stubs []stub.File, writeTemplate func() 
 		return err
 	}
 	if err := writeTemplate(); err != nil {
-		refused := errors.Is(err, fileio.ErrChanged) || errors.Is(err, fs.ErrExist)
-		if refused && done == 0 {
+		refused := errors.Is(err, fileio.ErrChanged) || errors.Is(err, fs.ErrExist) || errors.Is(err, fileio.ErrReadOnly)
+		switch {
+		case refused && done == 0:
 			return err // the file changed under us: nothing was written
+		case done == 0:
+			return withCode(ExitWrite, fmt.Errorf("%w; nothing was written", err))
 		}
 		return withCode(ExitWrite, fmt.Errorf("%w; %s; %s was not written", err, written(done), path))
 	}

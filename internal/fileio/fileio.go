@@ -58,19 +58,38 @@ func WriteFile(path string, data []byte, opt Options) error {
 			return fmt.Errorf("backing up %s: %w", path, err)
 		}
 	}
+	if err := Replaceable(path, opt.Force); err != nil {
+		return err
+	}
 	perm := fs.FileMode(newFileMode)
 	fi, err := os.Stat(target)
 	if err == nil {
 		perm = fi.Mode().Perm()
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s is %s, not a regular file: wsdesign does not replace it", path, kindOf(fi.Mode()))
-		}
-		if perm&0o222 == 0 && !opt.Force {
-			return fmt.Errorf("%s: %w; pass --force to replace it anyway", path, ErrReadOnly)
-		}
 	}
 	if err := replace(target, data, perm, fi); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// Replaceable reports why WriteFile would refuse to replace path: a file
+// that is not a regular one, or one without write permission (unless
+// force). A missing file is replaceable. Commands ask before they show a
+// diff, so that the user does not confirm a write that cannot happen.
+func Replaceable(path string, force bool) error {
+	target, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		return nil
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is %s, not a regular file: wsdesign does not replace it", path, kindOf(fi.Mode()))
+	}
+	if fi.Mode().Perm()&0o222 == 0 && !force {
+		return fmt.Errorf("%s: %w; pass --force to replace it anyway", path, ErrReadOnly)
 	}
 	return nil
 }
