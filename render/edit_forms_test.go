@@ -191,3 +191,106 @@ func TestEditYAML11(t *testing.T) {
 		}
 	}
 }
+
+// TestEditBesideOddRoutes: a two-way $connect or $disconnect (real templates
+// have them; API Gateway ignores it) does not block adding a route, and
+// stays as written.
+func TestEditBesideOddRoutes(t *testing.T) {
+	for _, key := range []string{"$connect", "$disconnect"} {
+		src := strings.Replace(perRoute, "      RouteKey: a\n", "      RouteKey: "+key+"\n      RouteResponseSelectionExpression: $default\n", 1)
+		src = strings.Replace(src, "${Api}/*/a", "${Api}/*/"+key, 1)
+		tpl := parse(t, src)
+		apis, err := Import(tpl)
+		if err != nil || len(apis) != 1 {
+			t.Fatal(apis, err)
+		}
+		d := apis[0].Design
+		d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "c", Handler: model.Existing("Fn")})
+		e := NewEdit(tpl)
+		if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+			t.Errorf("%s two-way: adding a route: %v", key, err)
+			continue
+		}
+		out, err := e.Apply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), "RouteKey: "+key+"\n      RouteResponseSelectionExpression: $default\n") {
+			t.Errorf("%s two-way: the route changed:\n%s", key, out)
+		}
+	}
+}
+
+// noRoutes is an API without routes yet, deployed by an auto-deploying stage.
+const noRoutes = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: A
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: prod
+      AutoDeploy: true
+`
+
+// editDesign imports the one API of src, lets change edit its design, and
+// returns the edited text.
+func editDesign(t *testing.T, src string, change func(d *model.Design)) ([]byte, error) {
+	t.Helper()
+	tpl := parse(t, src)
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	d := apis[0].Design
+	d.Endpoints = slices.Clone(d.Endpoints)
+	change(&d)
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: CFN}); err != nil {
+		return nil, err
+	}
+	return e.Apply()
+}
+
+// TestEditAPIWithoutRoutes: every edit works on an API with no routes, and
+// adding an endpoint (on a function given by ARN, which brings a parameter)
+// then removing it gives back the original bytes. The last route of an API
+// deployed by a Deployment stays: CloudFormation cannot deploy no routes.
+func TestEditAPIWithoutRoutes(t *testing.T) {
+	for name, change := range map[string]func(d *model.Design){
+		"stage":          func(d *model.Design) { d.Stage = "dev" },
+		"route selector": func(d *model.Design) { d.RouteSelector = "type" },
+		"name":           func(d *model.Design) { d.Name = "B" },
+	} {
+		if _, err := editDesign(t, noRoutes, change); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	added, err := editDesign(t, noRoutes, func(d *model.Design) {
+		d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "send", Handler: model.ARNParameter("SendArn")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(added), "SendArn:") {
+		t.Fatalf("no parameter for the function's ARN:\n%s", added)
+	}
+	back, err := editDesign(t, string(added), func(d *model.Design) { d.Endpoints = nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(back) != noRoutes {
+		t.Errorf("add then remove gives:\n%s\nwant the original:\n%s", back, noRoutes)
+	}
+
+	deployed := strings.Replace(string(added), "      AutoDeploy: true\n", "      DeploymentId: !Ref Deployment\n  Deployment:\n    Type: AWS::ApiGatewayV2::Deployment\n    DependsOn: ApiSendRoute\n    Properties:\n      ApiId: !Ref Api\n", 1)
+	_, err = editDesign(t, deployed, func(d *model.Design) { d.Endpoints = nil })
+	if err == nil || !strings.Contains(err.Error(), "Deployment") {
+		t.Errorf("removing the last route under a Deployment: %v, want a refusal naming it", err)
+	}
+}

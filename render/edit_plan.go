@@ -518,6 +518,14 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 			ch.Needs = append(ch.Needs, n)
 		}
 	}
+	if len(d.Endpoints) == 0 && len(old.Endpoints) > 0 {
+		for _, r := range e.t.Resources() {
+			if r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), a.Resource.ID) {
+				return Change{}, e.failf(r.Node, "removing the last route of %s: CloudFormation cannot create the Deployment %s of an API without routes; keep a route, or remove the Deployment", api, r.ID)
+			}
+		}
+		ch.Notes = append(ch.Notes, fmt.Sprintf("%s has no routes left: clients can connect to nothing until it has one", api))
+	}
 	if a.Deployment == DeployDeployment && routesChanged(a, d) {
 		ch.Notes = append(ch.Notes, fmt.Sprintf("%s goes live through an AWS::ApiGatewayV2::Deployment, which CloudFormation does not deploy again when routes change: "+
 			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
@@ -568,6 +576,13 @@ func Buildable(old, d model.Design, taken func(string) bool) (model.Design, map[
 	}
 	var msgs []string
 	for _, p := range d.Validate(taken).Errors() {
+		if p.Field == model.FieldEndpoints && len(d.Endpoints) == 0 {
+			// An API may be left without routes (it had none, or the
+			// last one goes): the emitter gets a route it leaves alone.
+			standIn[p.Field] = true
+			b.Endpoints = []model.Endpoint{{Route: model.RouteDefault, Foreign: "unchanged"}}
+			continue
+		}
 		if !unchanged(p.Field) {
 			msgs = append(msgs, p.Error())
 			continue
@@ -790,6 +805,58 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 		}
 		if err := p.e.Remove(SectionResources, id); err != nil {
 			return err
+		}
+	}
+	return p.dropParameters(ids)
+}
+
+// dropParameters removes the parameters that only the removed resources
+// referred to (the ARN of a function outside the template that a removed
+// route invoked): nothing left in the template uses them.
+func (p *apiPlan) dropParameters(removed []string) error {
+	var unused []string
+	for _, id := range removed {
+		r, _ := p.e.t.Resource(id)
+		for _, ref := range Refs(r.Node) {
+			if p.e.t.Parameter(ref) != nil && !slices.Contains(unused, ref) {
+				unused = append(unused, ref)
+			}
+		}
+	}
+	if len(unused) == 0 {
+		return nil
+	}
+	still := map[string]bool{}
+	root := p.e.t.Root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		section, v := root.Content[i].Value, root.Content[i+1]
+		switch section {
+		case SectionParameters:
+			continue
+		case SectionResources:
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				if !p.removed[v.Content[j].Value] {
+					for _, ref := range Refs(v.Content[j+1]) {
+						still[ref] = true
+					}
+				}
+			}
+			continue
+		}
+		for _, ref := range Refs(v) {
+			still[ref] = true
+		}
+	}
+	for _, id := range p.pending {
+		for _, ref := range Refs(p.nodes[id]) {
+			still[ref] = true
+		}
+	}
+	for _, prm := range unused {
+		if !still[prm] {
+			if err := p.e.Remove(SectionParameters, prm); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -333,15 +333,22 @@ func (o *editOptions) apply(cmd *cobra.Command, t *render.Template, api render.A
 		if i < 0 {
 			return d, usageErrorf("--set-endpoint %q: the API has no route %s (it has: %s); add it with --add-endpoint", spec, e.Route, routes(d))
 		}
-		if d.Endpoints[i].Foreign != "" {
-			return d, usageErrorf("--set-endpoint %q: route %s has a %s integration, which wsdesign keeps as written", spec, e.Route, d.Endpoints[i].Foreign)
-		}
-		body := spec
+		body, setMode := spec, false
 		if c := strings.LastIndexByte(spec, ','); c >= 0 {
-			body = spec[:c]
+			body, setMode = spec[:c], true
+		}
+		relink := strings.Contains(body, "=")
+		if d.Endpoints[i].Foreign != "" {
+			// What the spec does not change may be odd and stays so.
+			if relink || setMode && e.Mode != d.Endpoints[i].Mode {
+				return d, usageErrorf("--set-endpoint %q: route %s has a %s integration, which wsdesign keeps as written", spec, e.Route, d.Endpoints[i].Foreign)
+			}
+			continue
+		}
+		if setMode {
 			d.Endpoints[i].Mode = e.Mode
 		}
-		if strings.Contains(body, "=") {
+		if relink {
 			d.Endpoints[i].Handler = e.Handler
 		}
 	}

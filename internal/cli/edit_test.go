@@ -120,6 +120,8 @@ func TestEditRefuses(t *testing.T) {
 		{"unknown API", "24-sam-transformed-globals-two-apis.json", []string{"--api", "Nope", "--name", "X", "--yes"}, "has no WebSocket API of that logical ID"},
 		{"foreign route", "09-sp-sns-mock.yaml", []string{"--set-endpoint", "sendOrder=X", "--yes"}, "keeps as written"},
 		{"dry run", "01-simple-websockets-chat-app.yaml", []string{"--name", "X", "--dry-run"}, ""},
+		// A spec that changes nothing of a foreign route is no change.
+		{"no change on a foreign route", "09-sp-sns-mock.yaml", []string{"--set-endpoint", "sendOrder", "--yes"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

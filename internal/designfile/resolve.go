@@ -59,8 +59,8 @@ func DefaultHandler(route string) (string, bool) {
 // function, so that a script can name routes only.
 func (r Resolver) FillHandlers(d *model.Design) {
 	for i, e := range d.Endpoints {
-		if e.Handler.Kind != model.LinkUnset {
-			continue
+		if e.Handler.Kind != model.LinkUnset || e.Foreign != "" {
+			continue // linked, or served by no Lambda function (a MOCK route)
 		}
 		if name, ok := DefaultHandler(e.Route); ok {
 			d.Endpoints[i].Handler = r.Link(name)
