@@ -517,6 +517,9 @@ func (e *Edit) change(section, id string, path []string, value func(parent *yaml
 		if cur.Kind == yaml.AliasNode || cur.Kind != yaml.MappingNode {
 			return e.failf(cur, "%s %s: %s is not a mapping; wsdesign does not edit through it", section, id, strings.Join(path[:depth], "."))
 		}
+		if k := e.t.merged[cur]; k != nil {
+			return e.failf(k, "%s holds a YAML merge key (<<); wsdesign does not edit through it: write its keys out", strings.Join(append([]string{id}, path[:depth]...), "."))
+		}
 		parent, idx = cur, keyIndex(cur, path[depth])
 		if idx < 0 {
 			break

@@ -294,3 +294,118 @@ func TestEditAPIWithoutRoutes(t *testing.T) {
 		t.Errorf("removing the last route under a Deployment: %v, want a refusal naming it", err)
 	}
 }
+
+// TestEditKeepsWhatAnotherAPIUses: two APIs invoke one function through one
+// permission without SourceArn; removing the route of one API keeps the
+// permission the other needs.
+func TestEditKeepsWhatAnotherAPIUses(t *testing.T) {
+	api := func(id string) string {
+		return `  ` + id + `:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: ` + id + `
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  ` + id + `Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref ` + id + `
+      RouteKey: send
+      Target: !Sub integrations/${` + id + `Integ}
+  ` + id + `Other:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref ` + id + `
+      RouteKey: other
+      Target: !Sub integrations/${` + id + `Integ}
+  ` + id + `Integ:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref ` + id + `
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+`
+	}
+	src := "Transform: AWS::Serverless-2016-10-31\nResources:\n" + api("One") + api("Two") + `  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Fn
+      Principal: apigateway.amazonaws.com
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200 });"
+`
+	tpl := parse(t, src)
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 2 {
+		t.Fatal(apis, err)
+	}
+	// One removes send and relinks other to a function given by ARN: it no
+	// longer uses Fn's permission at all.
+	d := apis[0].Design
+	d.Endpoints = []model.Endpoint{{Route: "other", Handler: model.ARNParameter("OtherArn")}}
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := e.Apply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parse(t, string(out))
+	if _, ok := got.Resource("OneRoute"); ok {
+		t.Errorf("OneRoute stays:\n%s", out)
+	}
+	if _, ok := got.Resource("Perm"); !ok {
+		t.Errorf("Perm, which API Two needs, was removed:\n%s", out)
+	}
+	if _, ok := got.Resource("TwoInteg"); !ok {
+		t.Errorf("TwoInteg was removed:\n%s", out)
+	}
+}
+
+// TestMergeKeys: a route whose properties come through a YAML merge key is
+// read as YAML 1.1 readers read it; edits elsewhere work, and an edit
+// through the merge key is refused at its position.
+func TestMergeKeys(t *testing.T) {
+	tpl, err := Load(filepath.Join("testdata", "edit", "merge-keys.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	a := apis[0]
+	got := map[string]string{}
+	for _, r := range a.Routes {
+		got[r.Key] = r.Handler
+	}
+	if len(got) != 2 || got["$connect"] != "Fn" || got["send"] != "Fn" {
+		t.Fatalf("routes %v, want $connect and send (merged), both served by Fn", got)
+	}
+	d := a.Design
+	d.Endpoints = append(slices.Clone(d.Endpoints), model.Endpoint{Route: "typing", Handler: model.Existing("Fn")})
+	e := NewEdit(tpl)
+	if _, err := e.EditAPI(a, d, EditOptions{Flavor: CFN}); err != nil {
+		t.Fatalf("adding a route beside the merged one: %v", err)
+	}
+	if _, err := e.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	d = a.Design
+	d.Endpoints = slices.Clone(d.Endpoints)
+	for i := range d.Endpoints {
+		if d.Endpoints[i].Route == "send" {
+			d.Endpoints[i].Mode = model.TwoWay
+		}
+	}
+	_, err = NewEdit(tpl).EditAPI(a, d, EditOptions{Flavor: CFN})
+	if err == nil || !strings.Contains(err.Error(), "merge-keys.yaml:18:7") || !strings.Contains(err.Error(), "merge key") {
+		t.Errorf("making the merged route 2-way: %v, want a refusal at the merge key", err)
+	}
+}

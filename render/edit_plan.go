@@ -758,6 +758,28 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 			}
 		}
 	}
+	// What the template's other APIs use stays, such as a permission
+	// without SourceArn that lets every API invoke a shared function.
+	others, err := Import(p.e.t)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.Resource.ID == p.a.Resource.ID {
+			continue
+		}
+		for _, r := range o.Routes {
+			used[r.IntegrationID] = true
+			for _, id := range p.e.routePermissions(o, r) {
+				used[id] = true
+			}
+		}
+		for _, az := range o.Authorizers {
+			for _, id := range az.PermissionIDs {
+				used[id] = true
+			}
+		}
+	}
 	mine := map[string]bool{}
 	for _, id := range p.a.Resources {
 		mine[id] = true

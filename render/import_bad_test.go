@@ -37,6 +37,9 @@ var badInputs = []struct {
 	{"alias-bomb.yaml", 5, 26, "YAML aliases expand to too many nodes"},
 	{"two-documents.yaml", 4, 1, "a template is one YAML document"},
 	{"latin1.yaml", 5, 16, "not UTF-8 text"},
+	{"python-tag.yaml", 5, 13, "unknown tag !!python/object:os.system"},
+	{"ref-mapping.yaml", 5, 14, "!Ref takes a name (a logical ID or a parameter), not a mapping"},
+	{"merge-scalar.yaml", 5, 12, "a YAML merge key (<<) takes a mapping or a list of mappings"},
 }
 
 func checkError(t *testing.T, err error, file string, line, col int, reason string) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,6 +68,10 @@ type Template struct {
 	Format Format
 	// Root is the top-level mapping of the document.
 	Root *yaml.Node
+	// merged are the mappings that hold YAML merge keys (<<), whose merged
+	// pairs Parse has put in their place: read like any mapping, edited
+	// nowhere through.
+	merged map[*yaml.Node]*yaml.Node
 }
 
 // shortTags are the intrinsic function tags CloudFormation's YAML accepts.
@@ -163,6 +168,9 @@ func Parse(path string, src []byte) (*Template, error) {
 	if err := t.checkNodes(); err != nil {
 		return nil, err
 	}
+	if err := t.mergeKeys(t.Root, 0); err != nil {
+		return nil, err
+	}
 	res := Get(t.Root, "Resources")
 	if res == nil {
 		return nil, fail(t.Root.Line, t.Root.Column, "not a CloudFormation template: no Resources section")
@@ -205,8 +213,11 @@ func (t *Template) checkNodes() error {
 			}
 			return nil
 		}
-		if n.Tag != "" && n.Style&yaml.TaggedStyle != 0 && n.Tag[0] == '!' && !isStandardTag(n.Tag) && !shortTags[n.Tag] {
-			return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf("unknown tag %s (CloudFormation's YAML knows !Ref, !Sub, !GetAtt, !Join, … and the standard !!str, !!int …)", n.Tag)}
+		if n.Tag != "" && n.Style&yaml.TaggedStyle != 0 && n.Tag[0] == '!' && !coreTags[n.Tag] && !shortTags[n.Tag] {
+			return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf("unknown tag %s (CloudFormation's YAML knows !Ref, !Sub, !GetAtt, !Join, … and the standard !!str, !!int, !!bool, !!float, !!null, !!map, !!seq)", n.Tag)}
+		}
+		if (n.Tag == "!Ref" || n.Tag == "!Condition") && n.Style&yaml.TaggedStyle != 0 && n.Kind != yaml.ScalarNode {
+			return &Error{Pos: t.Pos(n), Msg: fmt.Sprintf("%s takes a name (a logical ID or a parameter), not a %s", n.Tag, kindName(n))}
 		}
 		if n.Kind == yaml.MappingNode {
 			seen := make(map[string]*yaml.Node, len(n.Content)/2)
@@ -230,7 +241,79 @@ func (t *Template) checkNodes() error {
 	return walk(t.Root)
 }
 
-func isStandardTag(tag string) bool { return len(tag) > 2 && tag[:2] == "!!" }
+// coreTags are the standard YAML tags CloudFormation reads.
+var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!bool": true, "!!float": true, "!!null": true, "!!map": true, "!!seq": true}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "value"
+}
+
+// mergeKeys puts the pairs of YAML merge keys (<<: *anchor, or a list of
+// aliases) in their place, as YAML 1.1 readers (PyYAML: the SAM CLI,
+// cfn-lint) do: a key of the mapping itself wins over a merged one, an
+// earlier source over a later one.
+func (t *Template) mergeKeys(n *yaml.Node, depth int) error {
+	if n == nil || depth > 200 || n.Kind == yaml.AliasNode {
+		return nil
+	}
+	for _, c := range n.Content {
+		if err := t.mergeKeys(c, depth+1); err != nil {
+			return err
+		}
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	at := -1
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	key, v := n.Content[at], n.Content[at+1]
+	sources := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		sources = v.Content
+	}
+	own := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if i != at {
+			own[n.Content[i].Value] = true
+		}
+	}
+	var pairs []*yaml.Node
+	for _, src := range sources {
+		m := src
+		if m.Kind == yaml.AliasNode {
+			m = m.Alias
+		}
+		if m == nil || m.Kind != yaml.MappingNode {
+			return &Error{Pos: t.Pos(src), Msg: "a YAML merge key (<<) takes a mapping or a list of mappings"}
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if k := m.Content[i].Value; !own[k] {
+				own[k] = true
+				pairs = append(pairs, m.Content[i], m.Content[i+1])
+			}
+		}
+	}
+	if t.merged == nil {
+		t.merged = map[*yaml.Node]*yaml.Node{}
+	}
+	t.merged[n] = key
+	n.Content = slices.Concat(n.Content[:at], pairs, n.Content[at+2:])
+	return nil
+}
 
 // Pos is the position of a node.
 func (t *Template) Pos(n *yaml.Node) Pos {
