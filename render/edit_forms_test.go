@@ -409,3 +409,43 @@ func TestMergeKeys(t *testing.T) {
 		t.Errorf("making the merged route 2-way: %v, want a refusal at the merge key", err)
 	}
 }
+
+// TestEditSAMParameters: a SAM API's stage named by a parameter is not
+// renamed, and a route on a function given by ARN brings its parameter.
+func TestEditSAMParameters(t *testing.T) {
+	const src = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  StageParam:
+    Type: String
+    Default: prod
+Resources:
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      StageName: !Ref StageParam
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Fn.Arn
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => ({ statusCode: 200 });"
+`
+	_, err := editDesign(t, src, func(d *model.Design) { d.Stage = "dev" })
+	if err == nil || !strings.Contains(err.Error(), "StageParam") {
+		t.Errorf("renaming a parameter-named SAM stage: %v, want a refusal naming StageParam", err)
+	}
+	out, err := editDesign(t, src, func(d *model.Design) {
+		d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "send", Handler: model.ARNParameter("SendArn")})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parse(t, string(out))
+	if got.Parameter("SendArn") == nil || !strings.Contains(string(out), "FunctionArn: !Ref SendArn") {
+		t.Errorf("a route on a function given by ARN, without its parameter:\n%s", out)
+	}
+}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -298,211 +299,27 @@ func hasStatement(policies, stmt *yaml.Node) bool {
 // API serves two routes) keep that shape: a new or relinked route gets an
 // integration of its own. The same holds for permissions.
 func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
-	old := a.Design
-	mine := map[string]bool{}
-	for _, id := range a.Resources {
-		mine[id] = true
-	}
-	taken := e.t.Taken()
-	pinned := clonePinned(a.Pinned)
-	perRouteIntegration, perRoutePermission := e.routeShape(a)
-	// A route newly served by a function needs a permission that covers
-	// it: the function's own, unless each of its permissions is scoped to
-	// other routes (then a new one, scoped the way the file scopes them).
-	uncovered := map[string][]string{} // function → new routes no permission covers
-	stale := map[string]bool{}         // permissions a new one must not take the ID of
-	for _, ep := range d.Endpoints {
-		if o, had := old.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
-			h := ep.Handler.Key()
-			if perRouteIntegration {
-				delete(pinned.Integrations, h)
-			}
-			if ids, ok := pinned.Permissions[h]; ok && (perRoutePermission || !e.covers(a, h, ep.Route)) {
-				delete(pinned.Permissions, h)
-				stale[ids] = true
-				uncovered[h] = append(uncovered[h], ep.Route)
-			}
-		}
-	}
-	others := func(id string) bool { return taken(id) && !mine[id] || stale[id] }
-	bd, standIn, err := Buildable(old, d, others)
+	p, err := e.planAPI(a, d, opt)
 	if err != nil {
 		return Change{}, err
 	}
-	stageParam := e.stageParameter(a)
-	frag, err := Build(bd, Options{
-		Flavor:         opt.Flavor,
-		Taken:          others,
-		Pinned:         &pinned,
-		Existing:       templateFunctions(e.t),
-		StageParameter: stageParam,
-	})
-	if err != nil {
-		return Change{}, err
-	}
-	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}}
-	for _, r := range frag.Resources {
-		p.nodes[r.ID] = r.Node
-	}
-	if e.routeScoped(a) {
-		for fn, routes := range uncovered {
-			if h, ok := frag.Plan.Handler(fn); ok && len(routes) == 1 {
-				scopeToRoute(p.nodes[h.Permission.Value], routes[0])
-			}
-		}
-	}
-	ch := Change{Fragment: frag, Granted: opt.Grant}
-	api := a.Resource.ID
+	ch := Change{Fragment: p.frag, Granted: opt.Grant}
 	if a.SAM {
 		return ch, p.editSAM(d)
 	}
-
-	// API properties.
-	if d.Name != old.Name {
-		if err := p.setFromFrag(api, "Name"); err != nil {
-			return Change{}, err
-		}
+	if err := p.editProperties(d); err != nil {
+		return Change{}, err
 	}
-	if d.RouteSelector != old.RouteSelector {
-		if err := p.setFromFrag(api, "RouteSelectionExpression"); err != nil {
-			return Change{}, err
-		}
+	newLinks, err := p.editRoutes(d)
+	if err != nil {
+		return Change{}, err
 	}
-	if d.Description != old.Description {
-		if err := p.setFromFrag(api, "Description"); err != nil {
-			return Change{}, err
-		}
+	if err := p.editAuthorizer(d); err != nil {
+		return Change{}, err
 	}
-	if d.Stage != old.Stage {
-		if stageParam != "" {
-			return Change{}, e.failf(a.Stages[0].NameNode, "the stage's name comes from the parameter %s: change the parameter's value where the stack is deployed "+
-				"(a new Default would not reach stacks deployed with parameter overrides), not the stage", stageParam)
-		}
-		if len(a.Stages) > 0 && a.Stages[0].ID != "" {
-			if err := e.Set(SectionResources, a.Stages[0].ID, []string{"Properties", "StageName"}, e.nodes.str(d.Stage)); err != nil {
-				return Change{}, err
-			}
-		} else if err := p.add(frag.Plan.Stage.Value); err != nil {
-			return Change{}, err
-		}
-		if err := e.renameStage(api, literalStage(old.Stage), d.Stage); err != nil {
-			return Change{}, err
-		}
+	if err := p.addFunctions(); err != nil {
+		return Change{}, err
 	}
-
-	// Endpoints. A function that already answered messages of the API
-	// (not only $connect or $disconnect) needs no grant to post.
-	linked := map[string]bool{}
-	for _, ep := range old.Endpoints {
-		if !model.OneWayOnly(ep.Route) {
-			linked[ep.Handler.Key()] = true
-		}
-	}
-	newLinks := map[string]bool{}
-	for i, ep := range d.Endpoints {
-		if ep.Foreign != "" {
-			continue
-		}
-		ids := frag.Plan.Routes[i]
-		r, had := a.route(ep.Route)
-		o, _ := old.Endpoint(ep.Route)
-		if !had {
-			if err := p.add(ids.Route.Value, ids.RouteResponse.Value); err != nil {
-				return Change{}, err
-			}
-			if err := p.addHandler(ep.Handler); err != nil {
-				return Change{}, err
-			}
-			newLinks[ep.Handler.Key()] = true
-			continue
-		}
-		if r.Foreign() {
-			continue
-		}
-		if ep.Mode != o.Mode {
-			if ep.Mode == model.TwoWay {
-				if err := p.setFromFrag(r.ID, "RouteResponseSelectionExpression"); err != nil {
-					return Change{}, err
-				}
-				if len(r.RouteResponseIDs) == 0 {
-					if err := p.add(ids.RouteResponse.Value); err != nil {
-						return Change{}, err
-					}
-				}
-			} else {
-				if err := e.Unset(SectionResources, r.ID, []string{"Properties", "RouteResponseSelectionExpression"}); err != nil {
-					return Change{}, err
-				}
-				p.remove(r.RouteResponseIDs...)
-			}
-		}
-		if ep.Handler.Key() != o.Handler.Key() {
-			if err := p.setFromFrag(r.ID, "Target"); err != nil {
-				return Change{}, err
-			}
-			if err := p.addHandler(ep.Handler); err != nil {
-				return Change{}, err
-			}
-			newLinks[ep.Handler.Key()] = true
-		}
-		if ep.Route == model.RouteConnect && (d.Authorizer == nil) != (old.Authorizer == nil) {
-			if err := p.setFromFrag(r.ID, "AuthorizationType"); err != nil {
-				return Change{}, err
-			}
-			if err := p.setFromFrag(r.ID, "AuthorizerId"); err != nil {
-				return Change{}, err
-			}
-		}
-	}
-	for _, r := range a.Routes {
-		if _, kept := d.Endpoint(r.Key); !kept {
-			p.remove(r.ID)
-			p.remove(r.RouteResponseIDs...)
-		}
-	}
-
-	// Authorizer.
-	switch {
-	case d.Authorizer != nil && old.Authorizer == nil:
-		if err := p.add(frag.Plan.Authorizer.Value, frag.Plan.AuthorizerPermission.Value); err != nil {
-			return Change{}, err
-		}
-	case d.Authorizer == nil && old.Authorizer != nil:
-		p.remove(a.Pinned.Authorizer)
-	case d.Authorizer != nil && !sameAuthorizer(*d.Authorizer, *old.Authorizer):
-		id := a.Pinned.Authorizer
-		if err := p.setFromFrag(id, "AuthorizerUri"); err != nil {
-			return Change{}, err
-		}
-		if err := p.setFromFrag(id, "IdentitySource"); err != nil {
-			return Change{}, err
-		}
-		if d.Authorizer.Handler.Key() != old.Authorizer.Handler.Key() {
-			if err := p.add(frag.Plan.AuthorizerPermission.Value); err != nil {
-				return Change{}, err
-			}
-		}
-	}
-
-	// New functions, and the parameters of functions given by ARN.
-	for _, f := range frag.Plan.Functions {
-		if err := p.add(f.ID.Value, f.Role.Value); err != nil {
-			return Change{}, err
-		}
-	}
-	for _, prm := range frag.Parameters {
-		if !taken(prm.ID) {
-			if err := e.Add(SectionParameters, prm.ID, prm.Node, ""); err != nil {
-				return Change{}, err
-			}
-		}
-	}
-	if len(frag.Plan.Functions) > 0 && frag.Transform {
-		if err := e.ensureTransform(); err != nil {
-			return Change{}, err
-		}
-	}
-
 	// Integrations and permissions no remaining route or authorizer uses.
 	if err := p.dropUnused(d); err != nil {
 		return Change{}, err
@@ -513,33 +330,280 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	if err := p.flush(); err != nil {
 		return Change{}, err
 	}
-	for _, n := range frag.Needs {
-		if newLinks[n.FunctionID] && !linked[n.FunctionID] && !e.mayPost(n.FunctionID, api) {
+	if ch.Notes, err = p.notes(d); err != nil {
+		return Change{}, err
+	}
+	// A function that already answered messages of the API (not only
+	// $connect or $disconnect) needs no grant to post.
+	linked := map[string]bool{}
+	for _, ep := range a.Design.Endpoints {
+		if !model.OneWayOnly(ep.Route) {
+			linked[ep.Handler.Key()] = true
+		}
+	}
+	for _, n := range p.frag.Needs {
+		if newLinks[n.FunctionID] && !linked[n.FunctionID] && !e.mayPost(n.FunctionID, a.Resource.ID) {
 			ch.Needs = append(ch.Needs, n)
 		}
-	}
-	if len(d.Endpoints) == 0 && len(old.Endpoints) > 0 {
-		for _, r := range e.t.Resources() {
-			if r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), a.Resource.ID) {
-				return Change{}, e.failf(r.Node, "removing the last route of %s: CloudFormation cannot create the Deployment %s of an API without routes; keep a route, or remove the Deployment", api, r.ID)
-			}
-		}
-		ch.Notes = append(ch.Notes, fmt.Sprintf("%s has no routes left: clients can connect to nothing until it has one", api))
-	}
-	if a.Deployment == DeployDeployment && routesChanged(a, d) {
-		ch.Notes = append(ch.Notes, fmt.Sprintf("%s goes live through an AWS::ApiGatewayV2::Deployment, which CloudFormation does not deploy again when routes change: "+
-			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
 	}
 	ch.Lacking = ch.Needs
 	// A stage whose name wsdesign cannot read (neither a literal nor a
 	// parameter) has no place in the statement and the URL it writes; the
 	// user adds them.
-	if opt.Grant && (!standIn[model.FieldStage] || stageParam != "") {
+	if opt.Grant && (!p.standIn[model.FieldStage] || p.stageParam != "") {
 		if ch.Needs, err = e.grant(ch.Needs); err != nil {
 			return Change{}, err
 		}
 	}
 	return ch, nil
+}
+
+// newlyServed reports whether the edit links ep's route to a function that
+// did not serve it: a new route, or a relinked one.
+func newlyServed(old model.Design, ep model.Endpoint) bool {
+	o, had := old.Endpoint(ep.Route)
+	return !had || o.Handler.Key() != ep.Handler.Key()
+}
+
+// planAPI builds the edited design with the template's logical IDs pinned,
+// so that nothing is renamed: a route newly served by a function needs a
+// permission that covers it, the function's own unless each of its
+// permissions is scoped to other routes (then a new one, scoped the way
+// the file scopes them).
+func (e *Edit) planAPI(a API, d model.Design, opt EditOptions) (*apiPlan, error) {
+	mine := map[string]bool{}
+	for _, id := range a.Resources {
+		mine[id] = true
+	}
+	taken := e.t.Taken()
+	pinned := clonePinned(a.Pinned)
+	perRouteIntegration, perRoutePermission := e.routeShape(a)
+	uncovered := map[string][]string{} // function → new routes no permission covers
+	stale := map[string]bool{}         // permissions a new one must not take the ID of
+	for _, ep := range d.Endpoints {
+		if !newlyServed(a.Design, ep) {
+			continue
+		}
+		h := ep.Handler.Key()
+		if perRouteIntegration {
+			delete(pinned.Integrations, h)
+		}
+		if ids, ok := pinned.Permissions[h]; ok && (perRoutePermission || !e.covers(a, h, ep.Route)) {
+			delete(pinned.Permissions, h)
+			stale[ids] = true
+			uncovered[h] = append(uncovered[h], ep.Route)
+		}
+	}
+	others := func(id string) bool { return taken(id) && !mine[id] || stale[id] }
+	bd, standIn, err := Buildable(a.Design, d, others)
+	if err != nil {
+		return nil, err
+	}
+	stageParam := e.stageParameter(a)
+	frag, err := Build(bd, Options{
+		Flavor:         opt.Flavor,
+		Taken:          others,
+		Pinned:         &pinned,
+		Existing:       templateFunctions(e.t),
+		StageParameter: stageParam,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p := &apiPlan{e: e, a: a, frag: frag, nodes: map[string]*yaml.Node{}, removed: map[string]bool{}, standIn: standIn, stageParam: stageParam}
+	for _, r := range frag.Resources {
+		p.nodes[r.ID] = r.Node
+	}
+	if e.routeScoped(a) {
+		for fn, routes := range uncovered {
+			if h, ok := frag.Plan.Handler(fn); ok && len(routes) == 1 {
+				scopeToRoute(p.nodes[h.Permission.Value], routes[0])
+			}
+		}
+	}
+	return p, nil
+}
+
+// editProperties sets the API's name, route selector and description, and
+// renames its stage.
+func (p *apiPlan) editProperties(d model.Design) error {
+	old, api := p.a.Design, p.a.Resource.ID
+	for _, f := range []struct {
+		changed bool
+		prop    string
+	}{
+		{d.Name != old.Name, "Name"},
+		{d.RouteSelector != old.RouteSelector, "RouteSelectionExpression"},
+		{d.Description != old.Description, "Description"},
+	} {
+		if f.changed {
+			if err := p.setFromFrag(api, f.prop); err != nil {
+				return err
+			}
+		}
+	}
+	if d.Stage == old.Stage {
+		return nil
+	}
+	if err := p.stageRenamable(); err != nil {
+		return err
+	}
+	if len(p.a.Stages) > 0 && p.a.Stages[0].ID != "" {
+		if err := p.e.Set(SectionResources, p.a.Stages[0].ID, []string{"Properties", "StageName"}, p.e.nodes.str(d.Stage)); err != nil {
+			return err
+		}
+	} else if err := p.add(p.frag.Plan.Stage.Value); err != nil {
+		return err
+	}
+	return p.e.renameStage(api, literalStage(old.Stage), d.Stage)
+}
+
+// stageRenamable refuses to rename a stage named by a parameter.
+func (p *apiPlan) stageRenamable() error {
+	if p.stageParam == "" {
+		return nil
+	}
+	return p.e.failf(p.a.Stages[0].NameNode, "the stage's name comes from the parameter %s: change the parameter's value where the stack is deployed "+
+		"(a new Default would not reach stacks deployed with parameter overrides), not the stage", p.stageParam)
+}
+
+// editRoutes adds, changes and removes the API's routes, and returns the
+// functions it links to routes they did not serve.
+func (p *apiPlan) editRoutes(d model.Design) (map[string]bool, error) {
+	newLinks := map[string]bool{}
+	for i, ep := range d.Endpoints {
+		if ep.Foreign != "" {
+			continue
+		}
+		r, had := p.a.route(ep.Route)
+		switch {
+		case !had:
+			ids := p.frag.Plan.Routes[i]
+			if err := p.add(ids.Route.Value, ids.RouteResponse.Value); err != nil {
+				return nil, err
+			}
+		case r.Foreign():
+			continue
+		default:
+			if err := p.editRoute(r, i, ep, d); err != nil {
+				return nil, err
+			}
+		}
+		if newlyServed(p.a.Design, ep) {
+			if err := p.addHandler(ep.Handler); err != nil {
+				return nil, err
+			}
+			newLinks[ep.Handler.Key()] = true
+		}
+	}
+	for _, r := range p.a.Routes {
+		if _, kept := d.Endpoint(r.Key); !kept {
+			p.remove(r.ID)
+			p.remove(r.RouteResponseIDs...)
+		}
+	}
+	return newLinks, nil
+}
+
+// editRoute changes an existing route of the API to endpoint i of d: its
+// mode, its target, and on $connect its authorization.
+func (p *apiPlan) editRoute(r Route, i int, ep model.Endpoint, d model.Design) error {
+	o, _ := p.a.Design.Endpoint(ep.Route)
+	switch {
+	case ep.Mode == o.Mode:
+	case ep.Mode == model.TwoWay:
+		if err := p.setFromFrag(r.ID, "RouteResponseSelectionExpression"); err != nil {
+			return err
+		}
+		if len(r.RouteResponseIDs) == 0 {
+			if err := p.add(p.frag.Plan.Routes[i].RouteResponse.Value); err != nil {
+				return err
+			}
+		}
+	default:
+		if err := p.e.Unset(SectionResources, r.ID, []string{"Properties", "RouteResponseSelectionExpression"}); err != nil {
+			return err
+		}
+		p.remove(r.RouteResponseIDs...)
+	}
+	if ep.Handler.Key() != o.Handler.Key() {
+		if err := p.setFromFrag(r.ID, "Target"); err != nil {
+			return err
+		}
+	}
+	if ep.Route == model.RouteConnect && (d.Authorizer == nil) != (p.a.Design.Authorizer == nil) {
+		if err := p.setFromFrag(r.ID, "AuthorizationType"); err != nil {
+			return err
+		}
+		return p.setFromFrag(r.ID, "AuthorizerId")
+	}
+	return nil
+}
+
+// editAuthorizer adds, removes or changes the API's authorizer.
+func (p *apiPlan) editAuthorizer(d model.Design) error {
+	old, plan := p.a.Design, p.frag.Plan
+	switch {
+	case d.Authorizer != nil && old.Authorizer == nil:
+		return p.add(plan.Authorizer.Value, plan.AuthorizerPermission.Value)
+	case d.Authorizer == nil && old.Authorizer != nil:
+		p.remove(p.a.Pinned.Authorizer)
+	case d.Authorizer != nil && !sameAuthorizer(*d.Authorizer, *old.Authorizer):
+		id := p.a.Pinned.Authorizer
+		if err := p.setFromFrag(id, "AuthorizerUri"); err != nil {
+			return err
+		}
+		if err := p.setFromFrag(id, "IdentitySource"); err != nil {
+			return err
+		}
+		if d.Authorizer.Handler.Key() != old.Authorizer.Handler.Key() {
+			return p.add(plan.AuthorizerPermission.Value)
+		}
+	}
+	return nil
+}
+
+// addFunctions adds the new functions, the parameters of functions given
+// by ARN, and the SAM transform new SAM functions need.
+func (p *apiPlan) addFunctions() error {
+	for _, f := range p.frag.Plan.Functions {
+		if err := p.add(f.ID.Value, f.Role.Value); err != nil {
+			return err
+		}
+	}
+	taken := p.e.t.Taken()
+	for _, prm := range p.frag.Parameters {
+		if !taken(prm.ID) {
+			if err := p.e.Add(SectionParameters, prm.ID, prm.Node, ""); err != nil {
+				return err
+			}
+		}
+	}
+	if len(p.frag.Plan.Functions) > 0 && p.frag.Transform {
+		return p.e.ensureTransform()
+	}
+	return nil
+}
+
+// notes says what the edit leaves to the user: an API left without routes
+// (refused where a Deployment would fail), routes that go live only after
+// a new deployment.
+func (p *apiPlan) notes(d model.Design) ([]string, error) {
+	var notes []string
+	api := p.a.Resource.ID
+	if len(d.Endpoints) == 0 && len(p.a.Design.Endpoints) > 0 {
+		for _, r := range p.e.t.Resources() {
+			if r.Type == TypeDeployment && RefersTo(r.Prop("ApiId"), api) {
+				return nil, p.e.failf(r.Node, "removing the last route of %s: CloudFormation cannot create the Deployment %s of an API without routes; keep a route, or remove the Deployment", api, r.ID)
+			}
+		}
+		notes = append(notes, fmt.Sprintf("%s has no routes left: clients can connect to nothing until it has one", api))
+	}
+	if p.a.Deployment == DeployDeployment && routesChanged(p.a, d) {
+		notes = append(notes, fmt.Sprintf("%s goes live through an AWS::ApiGatewayV2::Deployment, which CloudFormation does not deploy again when routes change: "+
+			"changed routes go live after a new deployment (or give the stage AutoDeploy: true)", api))
+	}
+	return notes, nil
 }
 
 // Buildable returns the design d with stand-ins for the parts that are
@@ -624,6 +688,10 @@ type apiPlan struct {
 	// pending are the resources to add, in order, once the removals are
 	// known: they go after the API's last resource that stays.
 	pending []string
+	// standIn names the design fields the build got stand-ins for.
+	standIn map[string]bool
+	// stageParam is the parameter that names the API's stage, or "".
+	stageParam string
 }
 
 // add records fragment resources to insert, unless the template has them.
@@ -719,9 +787,34 @@ func (p *apiPlan) remove(ids ...string) {
 }
 
 // dropUnused removes the integrations and permissions of the API that no
-// route or authorizer of the edited design uses, then every resource marked
-// for removal.
+// route or authorizer of the edited design uses, nor another API of the
+// template, then every resource marked for removal.
 func (p *apiPlan) dropUnused(d model.Design) error {
+	used, err := p.used(d)
+	if err != nil {
+		return err
+	}
+	p.markUnused(used, d)
+	ids := make([]string, 0, len(p.removed))
+	for id := range p.removed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if _, exists := p.e.current(SectionResources, id); !exists {
+			continue
+		}
+		if err := p.e.Remove(SectionResources, id); err != nil {
+			return err
+		}
+	}
+	return p.dropParameters(ids)
+}
+
+// used lists the integrations and permissions that stay in use: by the
+// kept routes and the authorizer of the edited design, by the routes it
+// links anew (the plan's), and by the template's other APIs.
+func (p *apiPlan) used(d model.Design) (map[string]bool, error) {
 	used := map[string]bool{}
 	for _, r := range p.a.Routes {
 		ep, kept := d.Endpoint(r.Key)
@@ -738,7 +831,7 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 	// through the kept routes above.
 	linking := map[string]bool{}
 	for _, ep := range d.Endpoints {
-		if o, had := p.a.Design.Endpoint(ep.Route); !had || o.Handler.Key() != ep.Handler.Key() {
+		if newlyServed(p.a.Design, ep) {
 			linking[ep.Handler.Key()] = true
 		}
 	}
@@ -762,7 +855,7 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 	// without SourceArn that lets every API invoke a shared function.
 	others, err := Import(p.e.t)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, o := range others {
 		if o.Resource.ID == p.a.Resource.ID {
@@ -780,6 +873,12 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 			}
 		}
 	}
+	return used, nil
+}
+
+// markUnused marks for removal the API's integrations and permissions not
+// used, and the responses of removed routes and integrations.
+func (p *apiPlan) markUnused(used map[string]bool, d model.Design) {
 	mine := map[string]bool{}
 	for _, id := range p.a.Resources {
 		mine[id] = true
@@ -816,20 +915,6 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 			}
 		}
 	}
-	ids := make([]string, 0, len(p.removed))
-	for id := range p.removed {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		if _, exists := p.e.current(SectionResources, id); !exists {
-			continue
-		}
-		if err := p.e.Remove(SectionResources, id); err != nil {
-			return err
-		}
-	}
-	return p.dropParameters(ids)
 }
 
 // dropParameters removes the parameters that only the removed resources
@@ -1114,6 +1199,11 @@ func (p *apiPlan) editSAM(d model.Design) error {
 	set := func(path []string, v *yaml.Node) error {
 		return e.Set(SectionResources, id, append([]string{"Properties"}, path...), v)
 	}
+	if d.Stage != old.Stage {
+		if err := p.stageRenamable(); err != nil {
+			return err
+		}
+	}
 	for _, c := range []struct {
 		prop     string
 		now, was string
@@ -1142,12 +1232,43 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			return err
 		}
 	}
+	if err := p.editSAMRoutes(d); err != nil {
+		return err
+	}
+	switch {
+	case d.Authorizer == nil && old.Authorizer != nil:
+		if err := e.Unset(SectionResources, id, []string{"Properties", "Auth"}); err != nil {
+			return err
+		}
+	case d.Authorizer != nil && (old.Authorizer == nil || !sameAuthorizer(*d.Authorizer, *old.Authorizer)):
+		auth := e.nodes.mapping().
+			set("AuthType", e.nodes.str(AuthorizationCustom)).
+			set("AuthArn", p.functionArn(d.Authorizer.Handler)).
+			set("IdentitySource", e.nodes.strs(d.Authorizer.IdentitySource)).node
+		if err := set([]string{"Auth"}, auth); err != nil {
+			return err
+		}
+	}
+	if err := p.addFunctions(); err != nil {
+		return err
+	}
+	return p.flush()
+}
+
+// editSAMRoutes adds, changes and removes the entries of a SAM API's
+// Routes, and the route responses of its 2-way routes.
+func (p *apiPlan) editSAMRoutes(d model.Design) error {
+	e, a, old := p.e, p.a, p.a.Design
+	id := a.Resource.ID
+	set := func(path []string, v *yaml.Node) error {
+		return e.Set(SectionResources, id, append([]string{"Properties"}, path...), v)
+	}
 	for i, ep := range d.Endpoints {
 		o, had := old.Endpoint(ep.Route)
 		if ep.Foreign != "" {
 			continue
 		}
-		if !had || o.Handler.Key() != ep.Handler.Key() {
+		if newlyServed(old, ep) {
 			if err := set([]string{"Routes", ep.Route, "FunctionArn"}, p.functionArn(ep.Handler)); err != nil {
 				return err
 			}
@@ -1178,31 +1299,13 @@ func (p *apiPlan) editSAM(d model.Design) error {
 			p.remove(r.RouteResponseIDs...)
 		}
 	}
-	for rid := range p.removed {
+	removed := slices.Sorted(maps.Keys(p.removed))
+	for _, rid := range removed {
 		if err := e.Remove(SectionResources, rid); err != nil {
 			return err
 		}
 	}
-	switch {
-	case d.Authorizer == nil && old.Authorizer != nil:
-		if err := e.Unset(SectionResources, id, []string{"Properties", "Auth"}); err != nil {
-			return err
-		}
-	case d.Authorizer != nil && (old.Authorizer == nil || !sameAuthorizer(*d.Authorizer, *old.Authorizer)):
-		auth := e.nodes.mapping().
-			set("AuthType", e.nodes.str(AuthorizationCustom)).
-			set("AuthArn", p.functionArn(d.Authorizer.Handler)).
-			set("IdentitySource", e.nodes.strs(d.Authorizer.IdentitySource)).node
-		if err := set([]string{"Auth"}, auth); err != nil {
-			return err
-		}
-	}
-	for _, f := range p.frag.Plan.Functions {
-		if err := p.add(f.ID.Value, f.Role.Value); err != nil {
-			return err
-		}
-	}
-	return p.flush()
+	return nil
 }
 
 // addSAMRouteResponse adds the route response a 2-way route of a SAM API

@@ -38,47 +38,17 @@ func DetectStyle(t *Template) Style {
 		st.Newline = "\r\n"
 	}
 	st.FinalNewline = len(t.Src) > 0 && t.Src[len(t.Src)-1] == '\n'
-	indents := map[int]int{}
-	var short, long, indentless, indented int
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
-			short++
-		}
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				if k.Value == "Ref" || strings.HasPrefix(k.Value, "Fn::") {
-					long++
-				}
-				if v.Style&yaml.FlowStyle != 0 || n.Style&yaml.FlowStyle != 0 {
-					continue
-				}
-				switch {
-				case v.Kind == yaml.MappingNode && len(v.Content) > 0 && v.Line > k.Line:
-					indents[v.Column-k.Column]++
-				case v.Kind == yaml.SequenceNode && len(v.Content) > 0 && v.Line > k.Line:
-					if v.Column == k.Column {
-						indentless++
-					} else {
-						indented++
-					}
-				}
-			}
-		}
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(t.Root)
+	var c styleCounts
+	c.indents = map[int]int{}
+	c.walk(t.Root)
 	best := 0
-	for w, c := range indents {
-		if w > 0 && (c > best || c == best && w < st.Indent) {
-			st.Indent, best = w, c
+	for w, n := range c.indents {
+		if w > 0 && (n > best || n == best && w < st.Indent) {
+			st.Indent, best = w, n
 		}
 	}
-	st.IndentlessSeq = indentless > indented
-	st.LongForm = long > short
+	st.IndentlessSeq = c.indentless > c.indented
+	st.LongForm = c.long > c.short
 	if t.Format == JSON && len(t.Root.Content) > 0 && s.firstOnLine(t.Root.Content[0]) {
 		st.JSONIndent = s.indentOf(t.Root.Content[0].Line)
 	}
@@ -89,6 +59,40 @@ func DetectStyle(t *Template) Style {
 		st.Spaced = kind == blankLine
 	}
 	return st
+}
+
+// styleCounts counts, over a template, the choices DetectStyle makes.
+type styleCounts struct {
+	indents                           map[int]int // block mapping indentation widths
+	short, long, indentless, indented int
+}
+
+func (c *styleCounts) walk(n *yaml.Node) {
+	if n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
+		c.short++
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "Ref" || strings.HasPrefix(k.Value, "Fn::") {
+				c.long++
+			}
+			if v.Style&yaml.FlowStyle != 0 || n.Style&yaml.FlowStyle != 0 || len(v.Content) == 0 || v.Line <= k.Line {
+				continue
+			}
+			switch {
+			case v.Kind == yaml.MappingNode:
+				c.indents[v.Column-k.Column]++
+			case v.Kind == yaml.SequenceNode && v.Column == k.Column:
+				c.indentless++
+			case v.Kind == yaml.SequenceNode:
+				c.indented++
+			}
+		}
+	}
+	for _, ch := range n.Content {
+		c.walk(ch)
+	}
 }
 
 // yamlEntry renders key: value as block YAML lines indented by indent spaces,
