@@ -26,6 +26,10 @@ const (
 	// Table is a call to a local DynamoDB table: Text names the operation and the table.
 	Table   Kind = "table"
 	Warning Kind = "warning"
+	// Reload says that dev read the template again after a change: Text
+	// names the changed files and what is served now, or why the template
+	// could not be read (the previous API keeps serving).
+	Reload Kind = "reload"
 )
 
 // Event is one line of the log. Fields that do not apply to a Kind are left empty.

@@ -80,11 +80,11 @@ func (s *Server) authorize(r *http.Request, a *app.Authorizer, ev events.APIGate
 			return http.StatusUnauthorized, "identity source " + src + " is missing; the authorizer is not called", nil
 		}
 	}
-	arn := "arn:aws:execute-api:us-east-1:123456789012:" + s.api.ID + "/" + ev.RequestContext.Stage + "/$connect"
+	arn := "arn:aws:execute-api:us-east-1:123456789012:" + s.cur.Load().api.ID + "/" + ev.RequestContext.Stage + "/$connect"
 	body, _ := json.Marshal(authorizerEvent{Type: "REQUEST", MethodArn: arn, APIGatewayWebsocketProxyRequest: ev})
 	ctx, cancel := context.WithTimeout(r.Context(), s.timeout(app.Route{Function: a.Function}))
 	defer cancel()
-	out, err := s.invoker.Invoke(ctx, a.Function, body)
+	out, err := s.cur.Load().invoker.Invoke(ctx, a.Function, body)
 	if err != nil {
 		if strings.Contains(err.Error(), "Unauthorized") {
 			return http.StatusUnauthorized, "the authorizer answered Unauthorized", nil

@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -47,11 +48,9 @@ type Options struct {
 
 // Server serves one API.
 type Server struct {
-	api     app.API
-	fns     map[string]app.Function
-	invoker Invoker
-	sink    event.Sink
-	opt     Options
+	cur  atomic.Pointer[served]
+	sink event.Sink
+	opt  Options
 
 	mu    sync.Mutex
 	conns map[string]*conn
@@ -80,11 +79,44 @@ func New(a app.App, inv Invoker, sink event.Sink, opt Options) *Server {
 	if opt.MaxLifetime == 0 {
 		opt.MaxLifetime = 2 * time.Hour
 	}
+	s := &Server{sink: sink, opt: opt, conns: map[string]*conn{}}
+	s.cur.Store(newServed(a, inv))
+	return s
+}
+
+// served is the app a server serves and what runs its functions; Swap
+// replaces it whole.
+type served struct {
+	api     app.API
+	fns     map[string]app.Function
+	invoker Invoker
+}
+
+func newServed(a app.App, inv Invoker) *served {
 	fns := map[string]app.Function{}
 	for _, f := range a.Functions {
 		fns[f.LogicalID] = f
 	}
-	return &Server{api: a.API, fns: fns, invoker: inv, sink: sink, opt: opt, conns: map[string]*conn{}}
+	return &served{api: a.API, fns: fns, invoker: inv}
+}
+
+// Swap serves a, its functions run by inv, from the next upgrade, message
+// or @connections call on. Open connections stay when their stage still
+// exists, as they would through a redeployment of the API; the others are
+// closed with 1001 (going away).
+func (s *Server) Swap(a app.App, inv Invoker) {
+	s.cur.Store(newServed(a, inv))
+	s.mu.Lock()
+	var gone []*conn
+	for _, c := range s.conns {
+		if !s.hasStage(c.stage) {
+			gone = append(gone, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range gone {
+		s.closeConn(c, int(websocket.StatusGoingAway), "the stage is no longer in the template")
+	}
 }
 
 func (s *Server) emit(e event.Event) {
@@ -116,8 +148,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	stage := strings.Trim(path, "/")
-	if stage == "" && len(s.api.Stages) > 0 {
-		stage = s.api.Stages[0]
+	if stage == "" && len(s.cur.Load().api.Stages) > 0 {
+		stage = s.cur.Load().api.Stages[0]
 	} else if stage != "" && !s.hasStage(stage) {
 		http.NotFound(w, r)
 		return
@@ -126,7 +158,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hasStage(st string) bool {
-	for _, x := range s.api.Stages {
+	for _, x := range s.cur.Load().api.Stages {
 		if x == st {
 			return true
 		}
@@ -135,7 +167,7 @@ func (s *Server) hasStage(st string) bool {
 }
 
 func (s *Server) route(key string) (app.Route, bool) {
-	for _, r := range s.api.Routes {
+	for _, r := range s.cur.Load().api.Routes {
 		if r.Key == key {
 			return r, true
 		}
@@ -152,7 +184,7 @@ func (s *Server) context(c *conn, routeKey, eventType string) events.APIGatewayW
 		ConnectedAt:       c.connectedAt.UnixMilli(),
 		DomainName:        s.opt.Domain,
 		Stage:             c.stage,
-		APIID:             s.api.ID,
+		APIID:             s.cur.Load().api.ID,
 		RequestID:         newID(12),
 		ExtendedRequestID: newID(12),
 		MessageDirection:  "IN",
@@ -171,7 +203,7 @@ type result struct {
 
 func (s *Server) timeout(r app.Route) time.Duration {
 	d := defaultTimeout
-	if f, ok := s.fns[r.Function]; ok && f.TimeoutSec > 0 {
+	if f, ok := s.cur.Load().fns[r.Function]; ok && f.TimeoutSec > 0 {
 		d = time.Duration(f.TimeoutSec) * time.Second
 	}
 	if r.TimeoutMillis > 0 {
@@ -197,7 +229,7 @@ func (s *Server) call(ctx context.Context, c *conn, r app.Route, ev any, reqID s
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	out, err := s.invoker.Invoke(ctx, r.Function, body)
+	out, err := s.cur.Load().invoker.Invoke(ctx, r.Function, body)
 	e := event.Event{Kind: event.Invoke, ConnectionID: c.id, RequestID: reqID, RouteKey: r.Key, Function: r.Function, Duration: time.Since(start)}
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
@@ -275,7 +307,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	for k, v := range hdr {
 		ev.Headers[k] = strings.Join(v, ",")
 	}
-	if a := s.api.ConnectAuthorizer; a != nil {
+	if a := s.cur.Load().api.ConnectAuthorizer; a != nil {
 		status, why, auth := s.authorize(r, a, ev)
 		if status != 0 {
 			s.emit(event.Event{Kind: event.Refused, ConnectionID: c.id, Status: status, Why: why})
@@ -420,8 +452,8 @@ func (s *Server) frame(c *conn, message, reqID string) {
 }
 
 func (s *Server) message(ctx context.Context, c *conn, data []byte) {
-	keys := make([]string, 0, len(s.api.Routes))
-	for _, r := range s.api.Routes {
+	keys := make([]string, 0, len(s.cur.Load().api.Routes))
+	for _, r := range s.cur.Load().api.Routes {
 		if r.Key != "$connect" && r.Key != "$disconnect" {
 			keys = append(keys, r.Key)
 		}
@@ -429,7 +461,7 @@ func (s *Server) message(ctx context.Context, c *conn, data []byte) {
 	rc := s.context(c, "", "MESSAGE")
 	rc.MessageID = newID(8)
 	s.emit(event.Event{Kind: event.Message, ConnectionID: c.id, RequestID: rc.RequestID, Body: string(data)})
-	selector := strings.TrimPrefix(s.api.SelectionExpr, "$request.body.")
+	selector := strings.TrimPrefix(s.cur.Load().api.SelectionExpr, "$request.body.")
 	sel := model.Select(selector, keys, data)
 	if sel.Rejected {
 		s.emit(event.Event{Kind: event.Route, ConnectionID: c.id, RequestID: rc.RequestID, Why: "Forbidden: " + sel.Explain(selector)})

@@ -30,13 +30,15 @@ func newDevCmd() *cobra.Command {
 	var port, maxConcurrency int
 	var origins, overrides []string
 	var python, dynamoEndpoint, persist string
+	var noWatch bool
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
 		Short: "Serve the template's WebSocket API locally, behaving as API Gateway does",
 		Long: "dev serves the WebSocket API of FILE (default template.yaml) on ws://HOST:PORT/ and\n" +
 			"ws://HOST:PORT/STAGE, with API Gateway's route selection, 1-way and 2-way routes, the\n" +
-			"$connect authorizer, limits and the @connections API on the same port. It is for local use\n" +
-			"only: it checks no signatures and keeps no secrets.",
+			"$connect authorizer, limits and the @connections API on the same port. A change of FILE or of\n" +
+			"a function's code is served from the next message on, on the open connections. It is for\n" +
+			"local use only: it checks no signatures and keeps no secrets.",
 		Example: "  wsdesign dev\n  npx wscat -c ws://127.0.0.1:3001\n  wsdesign dev --parameter-overrides Stage=test TableName=chat",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// As with sam, the Key=Value words after --parameter-overrides are all overrides.
@@ -90,13 +92,21 @@ func newDevCmd() *cobra.Command {
 				return err
 			}
 			defer services.close()
-			pool, err := startFunctions(local, services.env, sink, lambda.Options{Python: python, MaxConcurrency: maxConcurrency})
+			lopt := lambda.Options{Python: python, MaxConcurrency: maxConcurrency}
+			pool, err := startFunctions(local, services.env, sink, lopt)
 			if err != nil {
 				ln.Close()
 				return err
 			}
-			defer pool.Close(context.Background())
 			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Domain: ln.Addr().String()})
+			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides,
+				env: services.env, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local)}
+			defer rl.close()
+			if !noWatch {
+				if err := rl.watch(local); err != nil {
+					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: "not reloading on changes: " + err.Error()})
+				}
+			}
 			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Listening, Text: "ws://" + ln.Addr().String() + " (local use only)"})
 			for _, r := range local.API.Routes {
@@ -135,6 +145,7 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dynamoEndpoint, "dynamodb-endpoint", "", "a running DynamoDB Local or LocalStack to create the template's tables in (default: dynalite, installed once with npm)")
 	cmd.Flags().StringVar(&persist, "persist", "", "keep the tables' data in this folder between runs (default: in memory)")
 	cmd.Flags().StringArrayVar(&overrides, "parameter-overrides", nil, "template parameter values, as sam takes them: 'Key=Value Key2=Value2' or ParameterKey=K,ParameterValue=V (repeatable)")
+	cmd.Flags().BoolVar(&noWatch, "no-watch", false, "serve the template as it is at start: do not reload when it or a function's code changes")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "allow browser pages from these hosts (host or host:port patterns) besides local ones")
 	return cmd
 }

@@ -1,0 +1,108 @@
+package watch
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// changes collects what a watcher reports.
+func changes(t *testing.T, paths ...string) (*Watcher, chan []string) {
+	t.Helper()
+	got := make(chan []string, 10)
+	w, err := New(50*time.Millisecond, func(p []string) { got <- p }, func(err error) { t.Error(err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if err := w.Add(paths...); err != nil {
+		t.Fatal(err)
+	}
+	return w, got
+}
+
+func next(t *testing.T, got chan []string) []string {
+	t.Helper()
+	select {
+	case p := <-got:
+		return p
+	case <-time.After(5 * time.Second):
+		t.Fatal("no change reported")
+		return nil
+	}
+}
+
+func quiet(t *testing.T, got chan []string) {
+	t.Helper()
+	select {
+	case p := <-got:
+		t.Errorf("reported %v, want nothing", p)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatch: a file replaced by renaming (as editors save), a file deep in a
+// code folder and one in a folder made after the watch began are changes,
+// each burst reported once; the template's neighbours, node_modules and
+// .git are not.
+func TestWatch(t *testing.T) {
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "template.yaml")
+	code := filepath.Join(dir, "src", "chat")
+	write(t, tpl, "a")
+	write(t, filepath.Join(code, "index.mjs"), "a")
+	write(t, filepath.Join(code, "node_modules", "x", "index.js"), "a")
+	_, got := changes(t, tpl, code)
+
+	tmp := filepath.Join(dir, ".template.yaml.swp")
+	write(t, tmp, "b")
+	if err := os.Rename(tmp, tpl); err != nil {
+		t.Fatal(err)
+	}
+	if p := next(t, got); !slices.Contains(p, tpl) {
+		t.Errorf("saving the template by rename reported %v", p)
+	}
+
+	for i := range 5 { // a burst
+		write(t, filepath.Join(code, "index.mjs"), string(rune('a'+i)))
+	}
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(code, "index.mjs")}) {
+		t.Errorf("a burst of writes reported %v", p)
+	}
+	quiet(t, got)
+
+	// sed -i and many editors write a temporary file beside the file and
+	// rename it into place: one change, of the file.
+	tmp = filepath.Join(code, "sedX1y2Z3")
+	write(t, tmp, "z")
+	if err := os.Rename(tmp, filepath.Join(code, "index.mjs")); err != nil {
+		t.Fatal(err)
+	}
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(code, "index.mjs")}) {
+		t.Errorf("a save through a temporary file reported %v", p)
+	}
+
+	write(t, filepath.Join(code, "node_modules", "x", "index.js"), "b")
+	write(t, filepath.Join(code, ".git", "HEAD"), "b")
+	write(t, filepath.Join(dir, "README.md"), "b")
+	quiet(t, got)
+
+	write(t, filepath.Join(code, "lib", "util.mjs"), "a")
+	next(t, got) // the new folder itself
+	write(t, filepath.Join(code, "lib", "util.mjs"), "b")
+	if p := next(t, got); !slices.Contains(p, filepath.Join(code, "lib", "util.mjs")) {
+		t.Errorf("a file in a new folder reported %v", p)
+	}
+}

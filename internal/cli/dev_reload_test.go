@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+const reloadTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Chat:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      StageName: prod
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Fn.Arn
+        echo:
+          FunctionArn: !GetAtt Fn.Arn
+          RouteResponseSelectionExpression: $default
+        $default:
+          FunctionArn: !GetAtt Fn.Arn
+          RouteResponseSelectionExpression: $default
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src/
+      Handler: app.handler
+`
+
+func reloadHandler(reply string) string {
+	return `export const handler = async (event) => ({ statusCode: 200, body: "` + reply + `:" + event.requestContext.routeKey });` + "\n"
+}
+
+// TestDevReloads: while a client stays connected, a change of the handler's
+// code is answered by the new code, a route added to the template reaches
+// its handler, and a template broken by an edit keeps the API serving and
+// says where it is broken — all on the same connection.
+func TestDevReloads(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "template.yaml")
+	code := filepath.Join(dir, "src", "app.mjs")
+	write := func(path, text string) {
+		t.Helper()
+		// Written aside and renamed into place, as editors save.
+		tmp := filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+		if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.MkdirAll(filepath.Dir(code), 0o755)
+	write(code, reloadHandler("v1"))
+	write(tpl, reloadTemplate)
+	out, stop := serveDev(t, tpl, "39561")
+	defer stop()
+	c := dial(t, "ws://127.0.0.1:39561/prod")
+	defer c.CloseNow()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// ask sends msg until the reply is want (a reload takes a moment), and
+	// fails when it never is.
+	ask := func(msg, want string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			if got = string(b); got == want {
+				return
+			}
+		}
+		t.Fatalf("%s: the reply stays %q, want %q\n%s", msg, got, want, out.String())
+	}
+	ask(`{"action":"echo"}`, "v1:echo")
+	ask(`{"action":"shout"}`, "v1:$default")
+
+	write(code, reloadHandler("v2"))
+	ask(`{"action":"echo"}`, "v2:echo")
+
+	shout := strings.Replace(reloadTemplate, "        $default:\n", "        shout:\n          FunctionArn: !GetAtt Fn.Arn\n          RouteResponseSelectionExpression: $default\n        $default:\n", 1)
+	write(tpl, shout)
+	ask(`{"action":"shout"}`, "v2:shout")
+
+	write(tpl, shout+"  Broken: [\n")
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "still serving the API as it was") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	log := out.String()
+	if !strings.Contains(log, `"kind":"reload"`) || !strings.Contains(log, "template.yaml:") || !strings.Contains(log, "still serving the API as it was") {
+		t.Fatalf("a broken template is not reported with its position:\n%s", log)
+	}
+	ask(`{"action":"shout"}`, "v2:shout")
+}
