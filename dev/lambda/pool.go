@@ -262,6 +262,10 @@ type result struct {
 	err  error
 }
 
+// initTimeout is Lambda's limit for the init phase: starting the runtime
+// and loading the handler, before the first invocation.
+const initTimeout = 10 * time.Second
+
 type invocation struct {
 	id       string
 	event    []byte
@@ -384,24 +388,29 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	}
 	b := make([]byte, 16)
 	rand.Read(b)
-	inv := &invocation{id: hex.EncodeToString(b), event: event, deadline: time.Now().Add(timeout), done: make(chan result, 1)}
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
+	inv := &invocation{id: hex.EncodeToString(b), event: event, done: make(chan result, 1)}
 	name := pr.fn.Name
 	fail := func(err error) ([]byte, error) {
 		pr.kill()
 		<-pr.exited
 		return nil, err
 	}
+	// As in Lambda, starting the runtime and loading the handler (the init
+	// phase) has a limit of its own; the function's timeout runs from when
+	// the runtime takes the event (serveNext sets the deadline it reads).
+	initTimer := time.NewTimer(initTimeout)
+	defer initTimer.Stop()
 	select {
 	case pr.next <- inv:
 	case <-pr.exited:
 		return nil, pr.exitError()
-	case <-timer.C:
-		return fail(fmt.Errorf("lambda: %s: %w after %s (while starting)", name, ErrTimeout, timeout))
+	case <-initTimer.C:
+		return fail(fmt.Errorf("lambda: %s: %w after %s while starting (Lambda's init limit)", name, ErrTimeout, initTimeout))
 	case <-ctx.Done():
 		return fail(fmt.Errorf("lambda: %s: %w", name, ctx.Err()))
 	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
 	select {
 	case r := <-inv.done:
 		return r.body, r.err
@@ -426,6 +435,7 @@ func (pr *process) exitError() error {
 func (pr *process) serveNext(w http.ResponseWriter, r *http.Request) {
 	select {
 	case inv := <-pr.next:
+		inv.deadline = time.Now().Add(pr.fn.Timeout)
 		pr.cur.Store(inv.id, inv)
 		h := w.Header()
 		h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
