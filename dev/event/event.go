@@ -46,6 +46,11 @@ type Event struct {
 	Status   int           `json:"status,omitempty"`
 	Body     string        `json:"body,omitempty"`
 	Text     string        `json:"text,omitempty"`
+	// Request is the event an invocation gave its handler and Response what
+	// the handler returned (when it was JSON), so that one invocation can be
+	// replayed (sam local invoke -e, a unit test).
+	Request  json.RawMessage `json:"request,omitempty"`
+	Response json.RawMessage `json:"response,omitempty"`
 }
 
 // Sink receives events; it must be safe for concurrent use.

@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,8 @@ func TestJSONLinesRoundTrip(t *testing.T) {
 	w := NewJSONWriter(&buf)
 	in := []Event{
 		{Time: time.Unix(1, 0).UTC(), Kind: Route, ConnectionID: "abc=", RouteKey: "$default", Why: "no endpoint has this route"},
-		{Time: time.Unix(2, 0).UTC(), Kind: Invoke, Function: "Fn", Duration: time.Millisecond, Status: 200},
+		{Time: time.Unix(2, 0).UTC(), Kind: Invoke, Function: "Fn", Duration: time.Millisecond, Status: 200,
+			Request: json.RawMessage(`{"body":"x"}`), Response: json.RawMessage(`{"statusCode":200}`)},
 	}
 	for _, e := range in {
 		w.Emit(e)
@@ -29,7 +31,7 @@ func TestJSONLinesRoundTrip(t *testing.T) {
 		if err := d.Decode(&got); err != nil {
 			t.Fatal(err)
 		}
-		if got != in[i] {
+		if !reflect.DeepEqual(got, in[i]) {
 			t.Errorf("line %d: got %+v, want %+v", i, got, in[i])
 		}
 	}

@@ -230,7 +230,10 @@ func (s *Server) call(ctx context.Context, c *conn, r app.Route, ev any, reqID s
 	defer cancel()
 	start := time.Now()
 	out, err := s.cur.Load().invoker.Invoke(ctx, r.Function, body)
-	e := event.Event{Kind: event.Invoke, ConnectionID: c.id, RequestID: reqID, RouteKey: r.Key, Function: r.Function, Duration: time.Since(start)}
+	e := event.Event{Kind: event.Invoke, ConnectionID: c.id, RequestID: reqID, RouteKey: r.Key, Function: r.Function, Duration: time.Since(start), Request: body}
+	if json.Valid(out) {
+		e.Response = out
+	}
 	if err == nil && ctx.Err() != nil {
 		err = ctx.Err()
 	}

@@ -420,3 +420,29 @@ func TestConnectionsAPI(t *testing.T) {
 		t.Errorf("gone: %d %s", r.StatusCode, b)
 	}
 }
+
+func TestInvokeEventCarriesRequestAndResponse(t *testing.T) {
+	f := newFixture(t, false, true, Options{})
+	c := mustDial(t, f.url+"/dev")
+	send(t, c, `{"action":"echo","n":7}`)
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	for _, e := range f.log.ev {
+		if e.Kind != event.Invoke || e.RouteKey != "echo" {
+			continue
+		}
+		var req events.APIGatewayWebsocketProxyRequest
+		if err := json.Unmarshal(e.Request, &req); err != nil || req.Body != `{"action":"echo","n":7}` || req.RequestContext.RouteKey != "echo" || req.RequestContext.ConnectionID != e.ConnectionID {
+			t.Errorf("request %s (%v)", e.Request, err)
+		}
+		var res struct {
+			StatusCode int    `json:"statusCode"`
+			Body       string `json:"body"`
+		}
+		if err := json.Unmarshal(e.Response, &res); err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Body, "echo:") {
+			t.Errorf("response %s (%v)", e.Response, err)
+		}
+		return
+	}
+	t.Fatal("no invoke event for echo")
+}
