@@ -222,3 +222,23 @@ func (f Finding) String() string {
 	}
 	return fmt.Sprintf("%s: %s %s%s %s", f.Pos, f.Rule.Severity, f.Rule.ID, id, f.Message)
 }
+
+// Introduced lists the errors of after that before does not have: the same
+// rule on the same resource counts as the same error, wherever it moved.
+// A template wsdesign writes must introduce none.
+func Introduced(before, after []Finding) []Finding {
+	type key struct{ rule, id string }
+	had := map[key]bool{}
+	for _, f := range before {
+		if f.Severity() == Error {
+			had[key{f.Rule.ID, f.LogicalID}] = true
+		}
+	}
+	var out []Finding
+	for _, f := range after {
+		if f.Severity() == Error && !had[key{f.Rule.ID, f.LogicalID}] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/model"
+	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/stub"
 	"github.com/wsdesign/wsdesign/tui"
@@ -207,7 +208,41 @@ func (te templateEdit) apply(d model.Design) ([]byte, render.Change, error) {
 		return nil, ch, usageErrorf("%w", err)
 	}
 	out, err := e.Apply()
-	return out, ch, err
+	if err != nil {
+		return nil, ch, err
+	}
+	return out, ch, refuseNewErrors(te.t.Path, te.t, out)
+}
+
+// refuseNewErrors refuses out, the template about to be written to path,
+// when check finds an error in it that before (nil for a new file) does not
+// have: wsdesign never writes a template its own check rejects unless the
+// original was rejected the same way.
+func refuseNewErrors(path string, before *render.Template, out []byte) error {
+	after, err := render.Parse(path, out)
+	if err != nil {
+		return fmt.Errorf("the template wsdesign would write cannot be read back: %w", err)
+	}
+	found, err := check.Template(after)
+	if err != nil {
+		return fmt.Errorf("the template wsdesign would write cannot be checked: %w", err)
+	}
+	var had []check.Finding
+	if before != nil {
+		// The original's own errors are its author's; it was read, so it
+		// can be checked.
+		had, _ = check.Template(before)
+	}
+	errs := check.Introduced(had, found)
+	if len(errs) == 0 {
+		return nil
+	}
+	f := errs[0]
+	more := ""
+	if len(errs) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(errs)-1)
+	}
+	return usageErrorf("check would reject the template this writes: %s %s%s; %s Nothing was written.", f.Rule.ID, f.Message, more, f.Fix())
 }
 
 // wizard is the wizard's view of the template: its functions, the logical

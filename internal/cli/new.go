@@ -376,7 +376,10 @@ func (o *newOptions) encode(d model.Design, flavor render.Flavor, path string) (
 		return frag, nil, usageErrorf("%w", err)
 	}
 	out, err := render.Encode(render.NewTemplate(frag, render.Description(d)), render.OutputFormat(path, o.json), render.DefaultIndent)
-	return frag, out, err
+	if err != nil {
+		return frag, nil, err
+	}
+	return frag, out, refuseNewErrors(path, nil, out)
 }
 
 // write renders the design and writes it atomically, or to standard output.
