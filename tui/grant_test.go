@@ -48,7 +48,7 @@ func TestFlowGrantToggle(t *testing.T) {
 	}})
 	send(tm, toReview...)
 	waitFor(t, tm, "OnConnectFunction cannot post to clients yet.")
-	send(tm, "g")
+	send(tm, "t")
 	waitFor(t, tm, "CALLBACK_URL: !Sub")
 	send(tm, "enter")
 	got, err := finalAnswers(t, tm)
@@ -70,7 +70,7 @@ func TestGrantPreset(t *testing.T) {
 	}})
 	settle(m, m.show(screenReview))
 	must(t, strings.Contains(sized(m, 120, 40), "[x] give them"), "the preset grant is not shown:\n%s", sized(m, 120, 40))
-	_, cmd := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	_, cmd := m.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 	settle(m, cmd)
 	view := sized(m, 120, 40)
 	must(t, strings.Contains(view, "[ ] give them") && !strings.Contains(view, "CALLBACK_URL: !Sub"), "g did not take the grant back:\n%s", view)
@@ -86,7 +86,7 @@ func TestGrantPreset(t *testing.T) {
 func TestGrantKeepsPreviewWhileUpdating(t *testing.T) {
 	m := New(Options{Design: linkedDesign(), Preview: grantPreview})
 	settle(m, m.show(screenReview))
-	_, pending := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	_, pending := m.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 	view := sized(m, 120, 40)
 	must(t, strings.Contains(view, "updating…") && strings.Contains(view, "give them"), "while updating:\n%s", view)
 	must(t, !strings.Contains(view, "Rendering the template"), "the preview was blanked while updating:\n%s", view)
@@ -111,11 +111,11 @@ func TestGrantKeyOnlyWhenOffered(t *testing.T) {
 		}
 		m := New(Options{Design: linkedDesign(), Preview: func(a Answers) Preview { previews++; return preview(a) }})
 		settle(m, m.show(screenReview))
-		_, cmd := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+		_, cmd := m.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 		settle(m, cmd)
 		view := sized(m, 120, 40)
-		must(t, strings.Contains(view, "g toggle grant") == offered, "offered %v: help line:\n%s", offered, view)
-		must(t, m.grant == offered, "offered %v: g set the grant to %v", offered, m.grant)
+		must(t, strings.Contains(view, "t toggle grant") == offered, "offered %v: help line:\n%s", offered, view)
+		must(t, m.grant == offered, "offered %v: t set the grant to %v", offered, m.grant)
 		want := 1
 		if offered {
 			want = 2

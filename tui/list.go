@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -17,6 +18,14 @@ type listScreen struct {
 	cursor int
 	offset int // first row shown, so that long lists scroll
 	note   string
+	// deleted is the endpoint the last d removed, until another key than u:
+	// deleting is one key, so undoing it is one key too.
+	deleted *deletedEndpoint
+}
+
+type deletedEndpoint struct {
+	index    int
+	endpoint model.Endpoint
 }
 
 func (l *listScreen) clamp(n int) {
@@ -28,6 +37,8 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	eps := m.design.Endpoints
 	l.note = ""
+	deleted := l.deleted
+	l.deleted = nil
 	switch {
 	case key.Matches(msg, k.Back):
 		return m.show(screenAPI)
@@ -42,8 +53,17 @@ func (m *Model) updateList(msg tea.KeyPressMsg) tea.Cmd {
 		eps[l.cursor+1], eps[l.cursor] = eps[l.cursor], eps[l.cursor+1]
 		l.cursor++
 	case key.Matches(msg, k.Delete) && len(eps) > 0:
-		l.note = "Deleted " + eps[l.cursor].Route + "."
+		e := eps[l.cursor]
+		l.note = "Deleted " + e.Route + ". u: undo"
+		if pin := m.opts.IDs.Pinned; pin != nil && pin.Routes[e.Route] != "" {
+			l.note = "Deleted " + e.Route + "; its route and what only it uses are removed from the template when written. u: undo"
+		}
+		l.deleted = &deletedEndpoint{index: l.cursor, endpoint: e}
 		m.design.Endpoints = append(eps[:l.cursor:l.cursor], eps[l.cursor+1:]...)
+	case key.Matches(msg, k.Undo) && deleted != nil:
+		m.design.Endpoints = slices.Insert(eps, deleted.index, deleted.endpoint)
+		l.cursor = deleted.index
+		l.note = "Restored " + deleted.endpoint.Route + "."
 	case key.Matches(msg, k.Add):
 		return m.editEndpoint(-1, "")
 	case key.Matches(msg, k.Connect):

@@ -177,6 +177,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Quit) {
 		return m.quit()
 	}
+	if key.Matches(msg, m.keys.HelpText) || key.Matches(msg, m.keys.Help) && !m.typing() {
+		m.help.ShowAll = !m.help.ShowAll
+		return nil
+	}
 	switch m.screen {
 	case screenAPI:
 		return m.updateAPI(msg)
@@ -322,12 +326,12 @@ func (m *Model) render() string {
 	}
 	header := m.header()
 	footer := m.footer()
-	bodyH := m.height - lipgloss.Height(header) - lipgloss.Height(footer) - 1
+	bodyH := m.height - lipgloss.Height(header) - lipgloss.Height(footer)
 	var body []string
 	if m.width >= sideBySide {
 		// Side by side, joined line by line: the panel's lines are exactly
 		// panelW wide, the screen's are padded to mainW.
-		panelW := min(64, m.width*2/5)
+		panelW := min(96, m.width*2/5)
 		mainW := m.width - panelW - 2
 		main := lines(m.renderScreen(mainW, bodyH), bodyH)
 		panel := m.renderPanel(panelW, bodyH)
@@ -341,9 +345,13 @@ func (m *Model) render() string {
 			}
 			body = append(body, l+strings.Repeat(" ", max(0, mainW+2-ansi.StringWidth(l)))+p)
 		}
+	} else if m.screen == screenReview {
+		// Stacked, the Review screen is the template itself: the panel's
+		// resource list would take the rows the template needs.
+		body = lines(m.renderScreen(m.width, bodyH), bodyH)
 	} else {
-		// Lists and the preview shrink to leave the panel at least half the
-		// height; forms keep their height.
+		// Lists shrink to leave the panel at least half the height; forms
+		// keep their height.
 		panelH := min(bodyH/2, len(m.renderPanel(m.width, bodyH)))
 		body = lines(m.renderScreen(m.width, bodyH-panelH-1), bodyH)
 		if rest := bodyH - len(body) - 1; rest >= stackedPanel {
@@ -391,14 +399,61 @@ func (m *Model) step() screenID {
 
 func (m *Model) footer() string {
 	if m.askQuit {
-		return m.styles.Warning.Width(m.width).Render("Quit without writing? Your answers will be lost. y: quit · any other key: stay")
+		return m.styles.Warning.Width(m.width).Render("Quit without writing? Your answers will be lost.") + "\n" +
+			m.styles.Warning.Render("y or ctrl+c: quit · any other key: stay")
 	}
 	m.help.SetWidth(m.width)
+	help := m.keys.Help
+	if m.typing() {
+		help = m.keys.HelpText
+	}
+	if m.help.ShowAll {
+		groups := m.helpGroups()
+		groups = append(groups, []key.Binding{help, m.keys.Quit})
+		return m.help.FullHelpView(groups)
+	}
+	// The keys of the screen are cut to leave room for help and quit, which
+	// are always shown.
+	always := m.help.ShortHelpView([]key.Binding{help, m.keys.Quit})
+	room := m.width - ansi.StringWidth(always) - ansi.StringWidth(m.help.ShortSeparator)
+	var keys []key.Binding
+	for _, g := range m.helpGroups() {
+		keys = append(keys, g...)
+	}
+	m.help.SetWidth(max(room, 0))
+	short := m.help.ShortHelpView(keys)
 	// The help model lets an item overflow when not even its ellipsis fits.
-	return ansi.Truncate(m.help.ShortHelpView(m.helpKeys()), m.width, "…")
+	if short = ansi.Truncate(short, max(room, 0), "…"); short == "" || room <= 1 {
+		return ansi.Truncate(always, m.width, "…")
+	}
+	return short + m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator) + always
 }
 
-func (m *Model) helpKeys() []key.Binding {
+// typing reports whether keys go to a text input, so that ? is typed, not
+// taken as a request for help.
+func (m *Model) typing() bool {
+	if m.screen == screenEndpoints || m.screen == screenReview {
+		return false
+	}
+	return m.focusedField().kind == fieldText
+}
+
+// focusedField is the focused field of a form screen.
+func (m *Model) focusedField() *field {
+	switch m.screen {
+	case screenEndpoint:
+		return m.endpoint.form.focused(m.endpoint.fields())
+	case screenLink:
+		return m.link.form.focused(m.link.fields())
+	case screenAuthorizer:
+		return m.auth.form.focused(m.auth.fields())
+	}
+	return m.api.form.focused(m.api.fields())
+}
+
+// helpGroups are the keys of the current screen, most used first: the short
+// help line shows them in this order, the full help one column per group.
+func (m *Model) helpGroups() [][]key.Binding {
 	k := m.keys
 	back := k.Back
 	if m.screen == screenAPI {
@@ -406,12 +461,21 @@ func (m *Model) helpKeys() []key.Binding {
 	}
 	switch m.screen {
 	case screenEndpoints:
-		return []key.Binding{k.Continue, k.Add, k.QuickAdd, k.Edit, k.Delete, k.MoveUp, back, k.Quit}
-	case screenReview:
-		if m.review.offersGrant() {
-			return []key.Binding{k.Scroll, k.Grant, k.Write, back, k.Quit}
+		list := []key.Binding{k.Continue, k.Add, k.QuickAdd, k.Edit, k.Delete}
+		if m.list.deleted != nil {
+			list = append(list, k.Undo)
 		}
-		return []key.Binding{k.Scroll, k.Write, back, k.Quit}
+		return [][]key.Binding{list, {upDown("select"), k.MoveUp, back}}
+	case screenReview:
+		write := []key.Binding{k.Write}
+		if m.review.offersGrant() {
+			write = append(write, k.Grant)
+		}
+		view := []key.Binding{k.Scroll, k.Top, k.Bottom, k.Wrap}
+		if m.review.nowrap {
+			view = append(view, k.Sideways)
+		}
+		return [][]key.Binding{write, view, {back}}
 	}
 	var fields []*field
 	var fm *form
@@ -425,11 +489,37 @@ func (m *Model) helpKeys() []key.Binding {
 	case screenAuthorizer:
 		fields, fm = m.auth.fields(), &m.auth.form
 	}
-	out := []key.Binding{k.Submit, k.Next, k.Prev}
-	if f := fm.focused(fields); f.kind == fieldChoice && !f.vertical {
-		out = append(out, k.Left)
+	// Enter moves to the next field until the last one, or runs an action.
+	f := fm.focused(fields)
+	submit := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field"))
+	switch {
+	case f.kind == fieldAction && strings.HasPrefix(f.hint, "enter: "):
+		what, _, _ := strings.Cut(strings.TrimPrefix(f.hint, "enter: "), " · ")
+		submit = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", what))
+	case f.kind == fieldAction || fm.focus == len(fields)-1:
+		submit = k.Submit
 	}
-	return append(out, back, k.Quit)
+	move := []key.Binding{submit, k.Next, k.Prev}
+	switch {
+	case f.kind == fieldChoice && f.vertical:
+		// ↑/↓ choose among the options; tab moves between fields.
+		move = []key.Binding{k.Up, submit, tabOnly(k.Next, "tab", "next field"), tabOnly(k.Prev, "shift+tab", "previous field")}
+	case f.kind == fieldChoice:
+		move = append(move, k.Left)
+	}
+	return [][]key.Binding{move, {back}}
+}
+
+// upDown is the help of a pair of keys that the screen reads elsewhere.
+func upDown(what string) key.Binding {
+	return key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", what))
+}
+
+// tabOnly is b with the help naming only the tab key, for fields where the
+// arrows choose instead.
+func tabOnly(b key.Binding, keys, what string) key.Binding {
+	b.SetHelp(keys, what)
+	return b
 }
 
 func (m *Model) renderScreen(width, height int) string {

@@ -112,22 +112,64 @@ func (m *Model) renderPanel(width, height int) []string {
 	if first > 0 {
 		lines = append(lines, measured(s.Hint.Render(fmt.Sprintf("… %d IDs above", first))))
 	}
+	// The legend explains the marks of the IDs drawn; it is kept below them
+	// when there is room for it.
+	legend := m.legend(entries, inner)
+	if len(legend) > avail/3 {
+		legend = nil
+	}
 	next := first
 	for ; next < len(entries); next++ {
-		el := m.panelLines(entries[next], next, len(entries), inner, types)
-		room := avail + 1 - len(lines)
+		el, ids := m.panelLines(entries[next], next, len(entries), inner, types)
+		room := avail + 1 - len(lines) - len(legend)
 		if next < len(entries)-1 {
 			room-- // for the line that says how many more there are
 		}
 		if len(el) > room {
-			break
+			// Without the reason, which the field's note also gives, the
+			// ID itself may still fit.
+			if el = el[:ids]; len(el) > room {
+				break
+			}
 		}
 		lines = append(lines, el...)
 	}
 	if next < len(entries) {
 		lines = append(lines, measured(s.Hint.Render(fmt.Sprintf("… %d more IDs", len(entries)-next))))
 	}
+	lines = append(lines, legend...)
 	return frame(lines, width, s.PanelBorder)
+}
+
+// markMeaning says what each mark of the panel means.
+var markMeaning = []struct {
+	origin model.Origin
+	text   string
+}{
+	{model.Fallback, "the name cannot make an ID; taken from the resource type"},
+	{model.Collision, "the derived ID is taken; a number added"},
+	{model.Reused, "already in the template; kept as it is"},
+	{model.Explicit, "the ID you gave"},
+}
+
+// legend explains the marks that the entries carry, one line each.
+func (m *Model) legend(entries []panelEntry, inner int) []line {
+	s := m.styles
+	used := map[model.Origin]bool{}
+	for _, e := range entries {
+		if e.id.Role != model.RoleFunction {
+			used[e.id.Origin] = true
+		}
+	}
+	var out []line
+	for _, mm := range markMeaning {
+		if !used[mm.origin] {
+			continue
+		}
+		mark := "[" + mm.origin.String() + "]"
+		out = append(out, measured(ansi.Truncate(s.Marks[mm.origin.String()].Render(mark)+" "+s.Hint.Render(mm.text), inner, "…")))
+	}
+	return out
 }
 
 // frame draws a rounded border around lines, padded to width columns.
@@ -143,8 +185,9 @@ func frame(lines []line, width int, border lipgloss.Style) []string {
 }
 
 // panelLines draws one entry: the ID and what it names on one line when they
-// fit, else on two; then the reason for a fallback or a collision.
-func (m *Model) panelLines(e panelEntry, i, n, inner int, types map[string]string) []line {
+// fit, else on two; then the reason for a fallback or a collision. ids is
+// the number of lines before the reason.
+func (m *Model) panelLines(e panelEntry, i, n, inner int, types map[string]string) (out []line, ids int) {
 	s := m.styles
 	prefix, cont := "├ ", "│ "
 	switch {
@@ -167,7 +210,6 @@ func (m *Model) panelLines(e panelEntry, i, n, inner int, types map[string]strin
 	}
 	prefixW, contW := ansi.StringWidth(prefix), ansi.StringWidth(cont)
 	id, idW := e.id.Value, len(e.id.Value)
-	var out []line
 	switch {
 	case prefixW+idW+1+detailW <= inner:
 		out = append(out, line{prefix + id + " " + detail, prefixW + idW + 1 + detailW})
@@ -176,19 +218,15 @@ func (m *Model) panelLines(e panelEntry, i, n, inner int, types map[string]strin
 	default:
 		out = append(out, measured(truncateStyled(prefix+id, inner)), measured(truncateStyled(cont+"  "+detail, inner)))
 	}
+	ids = len(out)
 	if e.id.Reason != "" {
-		reason := s.Marks[e.id.Origin.String()].Width(inner - 2).Render(e.id.Reason)
+		reason := s.Marks[e.id.Origin.String()].Width(max(1, inner-contW-1)).Render(e.id.Reason)
 		for _, l := range strings.Split(indent(reason, cont+" "), "\n") {
 			out = append(out, measured(l))
 		}
 	}
-	return out
+	return out, ids
 }
 
-// truncateStyled cuts a styled line to n columns.
-func truncateStyled(s string, n int) string {
-	if lipgloss.Width(s) <= n {
-		return s
-	}
-	return lipgloss.NewStyle().MaxWidth(n).Render(s)
-}
+// truncateStyled cuts a styled line to n columns, ending it with ….
+func truncateStyled(s string, n int) string { return ansi.Truncate(s, n, "…") }

@@ -20,6 +20,10 @@ type reviewScreen struct {
 	gen      int      // which request a preview answers
 	stale    bool     // the preview shown answers an earlier request
 	note     string
+	// lines is the preview's text; wide lines wrap unless nowrap is set,
+	// when ←/→ scroll sideways and every cut line ends in ….
+	lines  []string
+	nowrap bool
 }
 
 // previewMsg carries a preview computed in a command.
@@ -33,6 +37,7 @@ func (r *reviewScreen) open(m *Model) tea.Cmd {
 	r.preview = nil
 	r.note = ""
 	r.viewport = viewport.New()
+	r.viewport.SoftWrap = !r.nowrap
 	if m.opts.Preview == nil {
 		r.preview = &Preview{}
 		return nil
@@ -65,7 +70,8 @@ func (r *reviewScreen) receive(msg previewMsg, m *Model) {
 	if p.Diff != "" {
 		content = p.Diff
 	}
-	r.viewport.SetContent(strings.TrimSuffix(content, "\n"))
+	r.lines = strings.Split(strings.TrimSuffix(content, "\n"), "\n")
+	r.viewport.SetContentLines(r.lines)
 }
 
 func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
@@ -88,6 +94,17 @@ func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.confirmed = true
 		return tea.Quit
+	case key.Matches(msg, m.keys.Wrap):
+		r.nowrap = !r.nowrap
+		r.viewport.SoftWrap = !r.nowrap
+		r.viewport.SetXOffset(0)
+		return nil
+	case key.Matches(msg, m.keys.Top):
+		r.viewport.GotoTop()
+		return nil
+	case key.Matches(msg, m.keys.Bottom):
+		r.viewport.GotoBottom()
+		return nil
 	case key.Matches(msg, m.keys.Grant) && r.offersGrant():
 		// The preview is computed again, so that the diff shows exactly
 		// what the grant adds.
@@ -135,7 +152,13 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 		return b.String()
 	}
 	if len(r.preview.Files) > 0 {
-		b.WriteString(wrapList(s.Label.Render("Files to write:"), r.preview.Files, width) + "\n")
+		// On a short terminal the list keeps to two lines, leaving the rows
+		// to the template.
+		maxLines := 0
+		if height < 30 {
+			maxLines = 2
+		}
+		b.WriteString(wrapList(s.Label.Render("Files to write:"), r.preview.Files, width, maxLines) + "\n")
 	}
 	if r.offersGrant() {
 		b.WriteString(r.renderGrant(m, width))
@@ -147,7 +170,11 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	if r.preview.Diff != "" {
 		what = "Changes"
 	}
-	b.WriteString(s.Label.Render(fmt.Sprintf("%s (%d%%)", what, int(r.viewport.ScrollPercent()*100))))
+	pos := fmt.Sprintf("%s (%d%%", what, int(r.viewport.ScrollPercent()*100))
+	if r.viewport.XOffset() > 0 {
+		pos += fmt.Sprintf(", from column %d", r.viewport.XOffset()+1)
+	}
+	b.WriteString(s.Label.Render(pos + ")"))
 	if r.stale {
 		b.WriteString(s.Hint.Render(" updating…"))
 	}
@@ -155,8 +182,32 @@ func (r *reviewScreen) render(m *Model, width, height int) string {
 	// The preview takes the rest of the height.
 	r.viewport.SetWidth(width)
 	r.viewport.SetHeight(max(3, height-lipgloss.Height(b.String())))
-	b.WriteString(r.viewport.View())
+	b.WriteString(r.view())
 	return b.String()
+}
+
+// view is the viewport's window on the preview, with … where a line goes on
+// past the right edge or starts left of it.
+func (r *reviewScreen) view() string {
+	if !r.nowrap {
+		return r.viewport.View()
+	}
+	w, x := r.viewport.Width(), r.viewport.XOffset()
+	from := min(r.viewport.YOffset(), len(r.lines))
+	to := min(from+r.viewport.Height(), len(r.lines))
+	out := make([]string, 0, to-from)
+	for _, l := range r.lines[from:to] {
+		full := ansi.StringWidth(l)
+		l = ansi.Cut(l, x, x+w)
+		if x > 0 && full > x {
+			l = "…" + ansi.Cut(l, 1, w)
+		}
+		if full > x+w {
+			l = ansi.Cut(l, 0, w-1) + "…"
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }
 
 // renderGrant names the functions that cannot post to clients yet and shows
@@ -168,7 +219,7 @@ func (r *reviewScreen) renderGrant(m *Model, width int) string {
 		mark = "[x]"
 	}
 	return s.Warning.Width(width).Render(cannotPost(r.preview.CannotPost)) + "\n" +
-		s.Value.Width(width).Render(mark+" give them "+r.preview.Lacks+" "+s.Hint.Render("(g)")) + "\n"
+		s.Value.Width(width).Render(mark+" give them "+r.preview.Lacks+" "+s.Hint.Render("(t)")) + "\n"
 }
 
 // cannotPost says which functions cannot post to clients yet.
@@ -178,18 +229,29 @@ func cannotPost(ids []string) string {
 
 // wrapList writes label and items separated by commas in lines of at most
 // width columns, breaking only between items: handler stubs make the list of
-// files long, and a path cut at a hyphen reads as two.
-func wrapList(label string, items []string, width int) string {
+// files long, and a path cut at a hyphen reads as two. With maxLines > 0,
+// the items that do not fit in that many lines are counted instead.
+func wrapList(label string, items []string, width, maxLines int) string {
 	var b strings.Builder
 	b.WriteString(label)
-	col := ansi.StringWidth(label)
+	col, line := ansi.StringWidth(label), 1
 	for i, item := range items {
 		if i < len(items)-1 {
 			item += ","
 		}
-		if w := ansi.StringWidth(item); col+1+w > width && col > 0 {
+		w := ansi.StringWidth(item)
+		if maxLines > 0 && i < len(items)-1 {
+			// Room is kept on the last line for what says how many are left.
+			rest := fmt.Sprintf(" … %d more", len(items)-i)
+			if line == maxLines && col+1+w+len(rest) > width || line > maxLines {
+				b.WriteString(rest)
+				break
+			}
+		}
+		if col+1+w > width && col > 0 {
 			b.WriteString("\n")
 			col = 0
+			line++
 		} else {
 			b.WriteString(" ")
 			col++

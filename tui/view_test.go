@@ -99,13 +99,13 @@ func TestViews(t *testing.T) {
 		{name: "review_grant", setup: func(m *Model) {
 			*m = *New(Options{Design: linkedDesign(), Preview: grantPreview})
 			settle(m, m.show(screenReview))
-			_, cmd := m.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+			_, cmd := m.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 			settle(m, cmd)
 		}},
 		{name: "quit_confirm", keys: []string{"Chat", "ctrl+c"}},
 	}
 	for _, sc := range screens {
-		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				m := New(Options{})
 				press(m, sc.keys...)
@@ -113,10 +113,23 @@ func TestViews(t *testing.T) {
 					sc.setup(m)
 				}
 				view := sized(m, size[0], size[1])
-				for i, line := range strings.Split(view, "\n") {
+				rows := strings.Split(view, "\n")
+				for i, line := range rows {
 					if w := ansi.StringWidth(line); w > size[0] {
 						t.Errorf("line %d is %d columns wide, wider than the terminal: %q", i+1, w, line)
 					}
+					// The panel is the rightmost thing on its lines: a line
+					// that crosses its border ends with the border.
+					if plain := strings.TrimRight(ansi.Strip(line), " "); strings.Contains(plain, "│") && !strings.HasSuffix(plain, "│") ||
+						strings.Contains(plain, "╭") && !strings.HasSuffix(plain, "╮") || strings.Contains(plain, "╰") && !strings.HasSuffix(plain, "╯") {
+						t.Errorf("line %d breaks the panel's border: %q", i+1, plain)
+					}
+				}
+				if len(rows) != size[1] {
+					t.Errorf("%d lines drawn on a terminal of %d", len(rows), size[1])
+				}
+				if footer := ansi.Strip(rows[len(rows)-1]); !strings.Contains(footer, "quit") {
+					t.Errorf("the footer does not say how to quit: %q", footer)
 				}
 				golden.RequireEqual(t, view)
 			})

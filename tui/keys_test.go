@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+func TestCtrlCTwiceQuits(t *testing.T) {
+	m := New(Options{})
+	press(m, "Chat", "ctrl+c")
+	must(t, m.askQuit && !m.cancelled, "first ctrl+c with answers did not ask")
+	press(m, "ctrl+c")
+	must(t, m.cancelled, "second ctrl+c did not quit")
+
+	m = New(Options{})
+	press(m, "Chat", "ctrl+c", "n")
+	must(t, !m.askQuit && !m.cancelled, "another key did not stay")
+}
+
+func TestHelpKey(t *testing.T) {
+	m := New(Options{})
+	press(m, "Chat?")
+	must(t, m.api.name.Value() == "Chat?" && !m.help.ShowAll, "? in a text field was not typed: %q", m.api.name.Value())
+	view := sized(m, 120, 40)
+	must(t, strings.Contains(view, "f1 help"), "the footer does not offer f1 while typing:\n%s", view)
+	m.Update(tea.KeyPressMsg{Code: tea.KeyF1})
+	must(t, m.help.ShowAll, "f1 did not open the full help")
+	view = sized(m, 120, 40)
+	for _, want := range []string{"next field", "previous field", "quit"} {
+		must(t, strings.Contains(view, want), "full help lacks %q:\n%s", want, view)
+	}
+	// On the list of endpoints nothing is typed: ? is help.
+	m = New(Options{})
+	press(m, "Chat", "enter", "enter", "enter", "enter", "?")
+	must(t, m.screen == screenEndpoints && m.help.ShowAll, "? on the endpoints list did not open the help")
+	view = sized(m, 80, 24)
+	must(t, strings.Contains(view, "reorder") && strings.Contains(view, "quit"), "full help of the list:\n%s", view)
+}
+
+// TestEnterHelpSaysWhatEnterDoes: enter moves to the next field until the
+// last one; on a button it does what the button says.
+func TestEnterHelpSaysWhatEnterDoes(t *testing.T) {
+	m := New(Options{})
+	view := sized(m, 200, 40)
+	must(t, strings.Contains(view, "enter next field"), "first field:\n%s", view)
+	press(m, "Chat", "tab", "tab", "tab")
+	view = sized(m, 200, 40)
+	must(t, strings.Contains(view, "enter continue"), "last field:\n%s", view)
+}
+
+func TestUndoDelete(t *testing.T) {
+	m := New(Options{})
+	press(m, keys(chatAPI...)...)
+	must(t, m.screen == screenEndpoints && len(m.design.Endpoints) == 3, "not on the list of 3 endpoints")
+	press(m, "up", "d")
+	must(t, len(m.design.Endpoints) == 2 && strings.Contains(m.list.note, "u: undo"), "d did not delete with an undo offer: %q", m.list.note)
+	press(m, "u")
+	must(t, len(m.design.Endpoints) == 3 && m.design.Endpoints[1].Route == "$disconnect" && m.list.cursor == 1, "u did not restore the endpoint in place: %+v", m.design.Endpoints)
+	press(m, "d", "down", "u")
+	must(t, len(m.design.Endpoints) == 2, "u after another key undid an old delete")
+}
+
+func TestReviewKeys(t *testing.T) {
+	long := strings.Repeat("x", 150)
+	m := New(Options{Design: linkedDesign(), Preview: func(Answers) Preview {
+		var b strings.Builder
+		for i := range 100 {
+			b.WriteString("line " + string(rune('a'+i%26)) + " " + long + "\n")
+		}
+		return Preview{YAML: b.String()}
+	}})
+	settle(m, m.show(screenReview))
+	view := sized(m, 80, 24)
+	must(t, strings.Contains(view, "\nxxxxxxxx"), "a long line is not wrapped:\n%s", view)
+	press(m, "G")
+	must(t, m.review.viewport.AtBottom(), "G did not go to the bottom")
+	press(m, "g")
+	must(t, m.review.viewport.AtTop(), "g did not go to the top")
+	press(m, "w")
+	view = sized(m, 80, 24)
+	rows := strings.Split(view, "\n")
+	cut := 0
+	for _, r := range rows {
+		if strings.HasPrefix(r, "line ") {
+			must(t, strings.HasSuffix(r, "…"), "a cut line does not end in …: %q", r)
+			cut++
+		}
+	}
+	// The template takes the rows left: 24 minus header, title, problems,
+	// the position line and the footer.
+	must(t, cut >= 15, "only %d rows of the template at 80×24:\n%s", cut, view)
+	press(m, "right")
+	view = sized(m, 80, 24)
+	must(t, strings.Contains(view, "from column") && strings.Contains(view, "\n…"), "→ did not scroll sideways:\n%s", view)
+}
