@@ -299,23 +299,46 @@ func (d Design) Validate(taken func(string) bool) Problems {
 	return ps
 }
 
+// fieldOwner names what a handler field belongs to: "endpoint 2" or "the
+// authorizer".
+func fieldOwner(field string) string {
+	if i, ok := EndpointIndex(field); ok {
+		return fmt.Sprintf("endpoint %d", i+1)
+	}
+	return "the authorizer"
+}
+
 // linkConflicts finds one function ID used both as an existing and as a new
 // function, or with two runtimes: it can be only one resource.
 func (d Design) linkConflicts() Problems {
 	var ps Problems
 	first := map[string]LambdaLink{}
 	check := func(field string, l LambdaLink) {
-		if !l.IsSet() || l.Kind == LinkARN {
+		if !l.IsSet() {
 			return
 		}
-		f, ok := first[l.FunctionID]
+		// A function's logical ID and a parameter's name share the
+		// template's one namespace.
+		if d.LogicalID != "" && l.Key() == d.LogicalID && l.Kind != LinkExisting {
+			what := "the function"
+			if l.Kind == LinkARN {
+				what = "the parameter"
+			}
+			ps = append(ps, Problem{Field: field, Severity: Error,
+				Message: fmt.Sprintf("%s is the API's logical ID: %s needs another name", l.Key(), what)})
+			if _, seen := first[l.Key()]; !seen {
+				ps = append(ps, Problem{Field: FieldLogicalID, Severity: Error,
+					Message: fmt.Sprintf("%s is also the name of %s of %s: choose another logical ID", l.Key(), what, fieldOwner(field))})
+			}
+		}
+		f, ok := first[l.Key()]
 		if !ok {
-			first[l.FunctionID] = l
+			first[l.Key()] = l
 			return
 		}
 		if f.Kind != l.Kind || f.Kind == LinkNew && (f.Runtime != l.Runtime || f.CodeURI != l.CodeURI) {
 			ps = append(ps, Problem{Field: field, Severity: Error,
-				Message: fmt.Sprintf("%s is linked twice in different ways (%s and %s): one function is one resource", l.FunctionID, f.Kind, l.Kind)})
+				Message: fmt.Sprintf("%s is linked twice in different ways (%s and %s): one function is one resource", l.Key(), f.Kind, l.Kind)})
 		}
 	}
 	for i, e := range d.Endpoints {

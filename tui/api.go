@@ -57,8 +57,10 @@ func (s *apiScreen) check(m *Model) {
 	if s.selector.err == nil {
 		s.selector.note = "Example message: " + exampleMessage(d) + " selects the endpoint whose route is " + exampleRoute(d) + "."
 	}
-	s.stage.err = model.ValidateStage(d.Stage)
-	s.logicalID.err = model.ValidateLogicalID(d.LogicalID, m.opts.IDs.Taken)
+	s.stage.warn, s.stage.err = problemAt(m.problems, model.FieldStage)
+	// The design's problems hold the ID's own checks and its collisions
+	// with the functions the design creates.
+	_, s.logicalID.err = problemAt(m.problems, model.FieldLogicalID)
 	s.logicalID.note = "Letters and digits; replaces the ID derived from the name."
 }
 

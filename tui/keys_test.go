@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/wsdesign/wsdesign/model"
 )
 
 func TestCtrlCTwiceQuits(t *testing.T) {
@@ -94,4 +96,46 @@ func TestReviewKeys(t *testing.T) {
 	press(m, "right")
 	view = sized(m, 80, 24)
 	must(t, strings.Contains(view, "from column") && strings.Contains(view, "\n…"), "→ did not scroll sideways:\n%s", view)
+}
+
+// TestCollisionsAtTheField explains a function named as the API's explicit
+// logical ID on the Handler screen as it is typed, and on the API screen.
+func TestCollisionsAtTheField(t *testing.T) {
+	m := New(Options{})
+	press(m, "Chat", "enter", "enter", "enter", "ConnectFunction", "enter")
+	must(t, m.screen == screenEndpoints, "not on the endpoints list")
+	// $connect, then the handler: a new function typed "connect".
+	press(m, "c", "enter", "enter")
+	must(t, m.screen == screenLink, "not on the Handler screen but %d", m.screen)
+	view := sized(m, 120, 40)
+	must(t, strings.Contains(view, "ConnectFunction is the API's logical ID"), "the collision is not explained at the field:\n%s", view)
+	// Another name clears it.
+	press(m, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "join")
+	view = sized(m, 120, 40)
+	must(t, !strings.Contains(view, "is the API's logical ID"), "the collision stays after renaming:\n%s", view)
+
+	// Linked as the API's ID, the API screen says so at the Logical ID.
+	m = New(Options{Design: model.Design{Name: "Chat", LogicalID: "ConnectFunction", Endpoints: []model.Endpoint{
+		{Route: "$connect", Handler: model.LambdaLink{Kind: model.LinkNew, FunctionID: "ConnectFunction", Runtime: "nodejs24.x", CodeURI: "src/connect/"}}}}})
+	view = sized(m, 120, 40)
+	must(t, strings.Contains(view, "is also the name of"), "the API screen does not explain the collision:\n%s", view)
+}
+
+// TestExistingStageWarns: a stage the wizard refuses for a new API, kept from
+// the template being edited, is a warning that blocks nothing.
+func TestExistingStageWarns(t *testing.T) {
+	d := linkedDesign()
+	d.Stage = "$default"
+	m := New(Options{Design: d, IDs: model.PlanOptions{Pinned: &model.Pinned{API: "ChatApi", Stage: "ChatApiStage"}}})
+	must(t, len(m.problems.For(model.FieldStage).Errors()) == 0, "the template's stage blocks: %v", m.problems)
+	view := sized(m, 120, 40)
+	must(t, strings.Contains(view, "! the template's stage"), "no warning at the stage:\n%s", view)
+	// Typed anew, the same stage is refused.
+	press(m, "tab", "tab", "x", "backspace")
+	must(t, len(m.problems.For(model.FieldStage).Errors()) == 0, "retyping the same stage blocks")
+	press(m, "x")
+	must(t, len(m.problems.For(model.FieldStage).Errors()) == 1, "a new invalid stage is not refused: %v", m.problems)
+	// For a new API the stage is refused.
+	m = New(Options{Design: d})
+	must(t, len(m.problems.For(model.FieldStage).Errors()) == 1, "$default accepted for a new API")
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -196,6 +197,20 @@ func (s *linkScreen) check(m *Model) {
 			s.param.err = err
 		} else {
 			s.param.note = "The template gets a parameter " + l.Parameter + " that takes the function's ARN."
+		}
+	}
+	// Collisions with the rest of the design, as the link is typed: the
+	// design shown includes this draft.
+	field := model.FieldAuthorizer
+	if s.target == targetEndpoint {
+		field = model.EndpointField(m.editedIndex(), "handler")
+	}
+	if _, err := problemAt(m.problems, field); err != nil {
+		switch s.kind.choice {
+		case kindNew:
+			s.name.err = cmp.Or(s.name.err, err)
+		case kindARN:
+			s.param.err = cmp.Or(s.param.err, err)
 		}
 	}
 }

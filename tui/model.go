@@ -110,6 +110,11 @@ func New(opts Options) *Model {
 	m.auth = newAuthScreen(d)
 	m.api.form.focusOn(m.api.fields(), 0)
 	m.sync()
+	// Answers given before the wizard opened (flags, a design file, the
+	// template being edited) are explained at once.
+	for _, f := range m.api.fields() {
+		f.touched = f.Value() != ""
+	}
 	return m
 }
 
@@ -271,6 +276,16 @@ func (m *Model) sync() {
 		m.planned = clone(d)
 		m.plan = model.PlanIDs(d, m.opts.IDs)
 		m.problems = d.Validate(m.opts.IDs.Taken)
+		if m.opts.IDs.Pinned != nil && d.Stage == m.initial.Stage {
+			// The template's own stage is the author's: what the wizard
+			// would refuse for a new API is a warning, not a block.
+			for i, p := range m.problems {
+				if p.Field == model.FieldStage && p.Severity == model.Error {
+					m.problems[i].Severity = model.Warning
+					m.problems[i].Message = "the template's stage: " + p.Message
+				}
+			}
+		}
 		m.byEndpoint = map[int]model.Problems{}
 		for _, p := range m.problems {
 			if i, ok := model.EndpointIndex(p.Field); ok {
