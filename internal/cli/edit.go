@@ -11,10 +11,10 @@ import (
 
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
+	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
 	"github.com/wsdesign/wsdesign/model"
-	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/stub"
 	"github.com/wsdesign/wsdesign/tui"
