@@ -169,7 +169,8 @@ type Design struct {
 // Normalize fills the defaults of empty fields: selector, stage, runtimes,
 // code folders and identity sources.
 func (d *Design) Normalize() {
-	if strings.TrimSpace(d.RouteSelector) == "" {
+	d.RouteSelector = SelectorProperty(d.RouteSelector)
+	if d.RouteSelector == "" {
 		d.RouteSelector = DefaultRouteSelector
 	}
 	if d.Stage == "" {
@@ -310,4 +311,15 @@ func kebab(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// SelectorProperty is the property a route selector names: the selector
+// itself, or the property of a whole expression typed for it
+// ($request.body.action is action).
+func SelectorProperty(sel string) string {
+	sel = strings.TrimSpace(sel)
+	if p, ok := strings.CutPrefix(sel, "$request.body."); ok && p != "" {
+		return p
+	}
+	return sel
 }

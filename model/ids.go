@@ -363,3 +363,8 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// AlnumName is a name with only the characters a logical ID can hold, each
+// run capitalised ("Chat API" is ChatAPI): typed as the name, it keeps the
+// name in the API's logical ID.
+func AlnumName(name string) string { return pascal(name) }

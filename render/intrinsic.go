@@ -142,3 +142,29 @@ func RefersTo(n *yaml.Node, id string) bool {
 	}
 	return false
 }
+
+// AsWritten is a value that is not a literal as a user reads it in the file,
+// on one line: `!Sub ${AWS::StackName}-chat` in YAML with the short tag,
+// {'Fn::Sub': '${AWS::StackName}-chat'} in the long form (as flow YAML), compact JSON in a
+// JSON file. It is "" for a literal or no value.
+func AsWritten(n *yaml.Node, f Format) string {
+	if n == nil {
+		return ""
+	}
+	if _, ok := Scalar(n); ok {
+		return ""
+	}
+	if f == JSON {
+		return CompactJSON(n)
+	}
+	if n.Kind == yaml.ScalarNode {
+		return n.Tag + " " + n.Value
+	}
+	flow := *n
+	flow.Style |= yaml.FlowStyle
+	b, err := yaml.Marshal(&flow)
+	if err != nil {
+		return CompactJSON(n)
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
+}

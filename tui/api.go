@@ -15,13 +15,20 @@ type apiScreen struct {
 	name, selector, stage, logicalID *field
 }
 
-func newAPIScreen(d model.Design) apiScreen {
-	return apiScreen{
+func newAPIScreen(d model.Design, opts Options) apiScreen {
+	s := apiScreen{
 		name:      newTextField("Name", d.Name, "e.g. Chat"),
 		selector:  newTextField("Route selector property", d.RouteSelector, "e.g. "+model.DefaultRouteSelector),
 		stage:     newTextField("Stage", d.Stage, "e.g. "+model.DefaultStage),
 		logicalID: newTextField("Logical ID (optional)", d.LogicalID, "empty: derived from the name"),
 	}
+	s.name.keep(d.Name, opts.AsWritten)
+	s.stage.keep(d.Stage, opts.AsWritten)
+	if opts.IDs.Pinned != nil {
+		s.logicalID.label = "Logical ID"
+		s.logicalID.readOnly = "The API's logical ID is kept: its routes, stage and the template's references use it. Rename it in the template itself."
+	}
+	return s
 }
 
 func (s *apiScreen) fields() []*field {
@@ -35,7 +42,7 @@ func (m *Model) updateAPI(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	res, cmd := s.form.update(msg, s.fields(), m.keys)
 	m.design.Name = s.name.Value()
-	m.design.RouteSelector = strings.TrimSpace(s.selector.Value())
+	m.design.RouteSelector = model.SelectorProperty(s.selector.Value())
 	m.design.Stage = strings.TrimSpace(s.stage.Value())
 	m.design.LogicalID = strings.TrimSpace(s.logicalID.Value())
 	if res == formSubmit {
@@ -52,10 +59,18 @@ func (s *apiScreen) check(m *Model) {
 	d := m.current()
 	s.name.err = model.ValidateName(d.Name)
 	s.name.note = "Logical ID: " + describeID(m.plan.API)
+	if id := m.plan.API; id.Origin == model.Fallback && d.Name != "" {
+		if typed := model.AlnumName(d.Name); typed != "" && len(typed) <= model.MaxAPIID {
+			s.name.note += ". Type " + typed + " to keep the name in the ID, or give a Logical ID below."
+		}
+	}
 	s.selector.err = model.ValidateRouteSelector(d.RouteSelector)
 	s.selector.note = ""
 	if s.selector.err == nil {
-		s.selector.note = "Example message: " + exampleMessage(d) + " selects the endpoint whose route is " + exampleRoute(d) + "."
+		if typed := strings.TrimSpace(s.selector.Value()); typed != d.RouteSelector {
+			s.selector.note = "Read as the property " + d.RouteSelector + ". "
+		}
+		s.selector.note += "Example message: " + exampleMessage(d) + " selects the endpoint whose route is " + exampleRoute(d) + "."
 	}
 	s.stage.warn, s.stage.err = problemAt(m.problems, model.FieldStage)
 	// The design's problems hold the ID's own checks and its collisions

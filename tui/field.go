@@ -1,12 +1,14 @@
 package tui
 
 import (
+	"cmp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // field is one question of a screen: a line of text, a choice among options,
@@ -26,6 +28,14 @@ type field struct {
 	value string // fieldAction: what the action currently holds
 	hint  string // fieldAction: what enter does, shown when focused
 	empty string // fieldAction: what stands for an empty value
+
+	// kept is the value the field started with when that is not a literal
+	// (see Options.AsWritten) and shown how it is shown: while the text is
+	// shown, the value is kept.
+	kept, shown string
+	// readOnly says why a text field cannot be changed; its value is shown
+	// and the reason given when it is focused.
+	readOnly string
 
 	err  error
 	warn string
@@ -69,8 +79,21 @@ func newActionField(label, hint, empty string) *field {
 	return &field{label: label, kind: fieldAction, hint: hint, empty: empty}
 }
 
-// Value is the text of a text field.
-func (f *field) Value() string { return f.text.Value() }
+// Value is the text of a text field, or the value it keeps.
+func (f *field) Value() string {
+	if f.shown != "" && f.text.Value() == f.shown {
+		return f.kept
+	}
+	return f.text.Value()
+}
+
+// keep shows value, when asWritten has it, as the file writes it.
+func (f *field) keep(value string, asWritten map[string]string) {
+	if shown, ok := asWritten[value]; ok && shown != "" {
+		f.kept, f.shown = value, shown
+		f.text.SetValue(shown)
+	}
+}
 
 // SetChoice selects an option, ignoring one that is disabled.
 func (f *field) SetChoice(i int) {
@@ -131,6 +154,7 @@ func (fm *form) update(msg tea.KeyPressMsg, fields []*field, keys keyMap) (formR
 		f.step(-1)
 	case f.kind == fieldChoice && !f.vertical && key.Matches(msg, keys.Right):
 		f.step(1)
+	case f.kind == fieldText && f.readOnly != "":
 	case f.kind == fieldText:
 		f.touched = true
 		var cmd tea.Cmd
@@ -218,8 +242,8 @@ func (fm *form) render(fields []*field, width int, s Styles) string {
 		if f.warn != "" {
 			b.WriteString(indent(s.Warning.Width(valueW).Render("! "+f.warn), pad) + "\n")
 		}
-		if f.note != "" && focused {
-			b.WriteString(indent(s.Hint.Width(valueW).Render(f.note), pad) + "\n")
+		if note := cmp.Or(f.readOnly, f.note); note != "" && focused {
+			b.WriteString(indent(s.Hint.Width(valueW).Render(note), pad) + "\n")
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
@@ -228,7 +252,15 @@ func (fm *form) render(fields []*field, width int, s Styles) string {
 func (f *field) renderValue(focused bool, width int, s Styles) string {
 	switch f.kind {
 	case fieldText:
-		f.text.SetWidth(max(1, width-1))
+		if f.readOnly != "" {
+			return s.Value.Render(ansi.Truncate(f.text.Value(), width, "…"))
+		}
+		if w := max(1, width-1); w != f.text.Width() {
+			// The input scrolls its text within its width only when its
+			// cursor moves: place it again for the new width.
+			f.text.SetWidth(w)
+			f.text.SetCursor(f.text.Position())
+		}
 		return f.text.View()
 	case fieldAction:
 		v := f.value

@@ -106,7 +106,7 @@ func New(opts Options) *Model {
 		height:  24,
 	}
 	m.help.Styles = m.styles.Help
-	m.api = newAPIScreen(d)
+	m.api = newAPIScreen(d, opts)
 	m.auth = newAuthScreen(d)
 	m.api.form.focusOn(m.api.fields(), 0)
 	m.sync()
@@ -277,14 +277,7 @@ func (m *Model) sync() {
 		m.plan = model.PlanIDs(d, m.opts.IDs)
 		m.problems = d.Validate(m.opts.IDs.Taken)
 		if m.opts.IDs.Pinned != nil && d.Stage == m.initial.Stage {
-			// The template's own stage is the author's: what the wizard
-			// would refuse for a new API is a warning, not a block.
-			for i, p := range m.problems {
-				if p.Field == model.FieldStage && p.Severity == model.Error {
-					m.problems[i].Severity = model.Warning
-					m.problems[i].Message = "the template's stage: " + p.Message
-				}
-			}
+			m.problems = keptStage(m.problems, m.opts.AsWritten[d.Stage] != "")
 		}
 		m.byEndpoint = map[int]model.Problems{}
 		for _, p := range m.problems {
@@ -305,6 +298,24 @@ func (m *Model) sync() {
 	case screenAuthorizer:
 		m.auth.check(m)
 	}
+}
+
+// keptStage turns the problems of the stage of the template being edited
+// into warnings: it is the author's, and what the wizard would refuse for a
+// new API blocks nothing. A stage given by an intrinsic is not checked at
+// all: its value is known only when deployed.
+func keptStage(ps model.Problems, intrinsic bool) model.Problems {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p.Field == model.FieldStage && p.Severity == model.Error {
+			if intrinsic {
+				continue
+			}
+			p.Severity, p.Message = model.Warning, "the template's stage: "+p.Message
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // show switches to a screen and focuses its first field.
@@ -383,7 +394,13 @@ func (m *Model) header() string {
 	s := m.styles
 	title := "New WebSocket API"
 	if m.design.Name != "" {
-		title = m.design.Name
+		title = m.api.name.text.Value() // as the file writes it when kept
+	}
+	switch {
+	case m.opts.File != "" && m.opts.IDs.Pinned != nil:
+		title = "editing " + m.opts.File + " · " + title
+	case m.opts.File != "":
+		title = "adding to " + m.opts.File + " · " + title
 	}
 	var crumbs []string
 	cur := m.step()
@@ -394,8 +411,14 @@ func (m *Model) header() string {
 		}
 		crumbs = append(crumbs, style.Render(st.name))
 	}
-	line := s.Title.Render("wsdesign") + " " + s.Hint.Render("·") + " " + title + "   " + strings.Join(crumbs, s.Step.Render(" › "))
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(line)
+	trail := strings.Join(crumbs, s.Step.Render(" › "))
+	// The title gives way to the step trail, which says where the user is.
+	room := m.width - len("wsdesign · ") - 3 - ansi.StringWidth(trail)
+	if room < 8 {
+		// Too narrow for both: the trail alone, cut if it must be.
+		return ansi.Truncate(s.Title.Render("wsdesign")+" "+trail, m.width, "…")
+	}
+	return s.Title.Render("wsdesign") + " " + s.Hint.Render("·") + " " + ansi.Truncate(title, room, "…") + "   " + trail
 }
 
 // step is the breadcrumb step the current screen belongs to.

@@ -80,6 +80,13 @@ type Options struct {
 	// Grant is the starting answer to the offer to give existing functions
 	// what they lack to post to clients (--grant).
 	Grant bool
+	// File is the template the wizard adds an API to or edits one of; ""
+	// for a new file.
+	File string
+	// AsWritten maps the values of the design that are not literals (an
+	// intrinsic Name or Stage, held as compact JSON) to how the file writes
+	// them: the wizard shows them that way and keeps them unless retyped.
+	AsWritten map[string]string
 	// Preview renders the answers for the Review screen. It may be slow: it
 	// runs in a command, each time the Review screen is shown and each time
 	// the grant is toggled there. Nil shows no preview.

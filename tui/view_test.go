@@ -85,7 +85,17 @@ func TestViews(t *testing.T) {
 	}{
 		{name: "api_empty"},
 		{name: "api_fallback", keys: []string{"Chat API"}},
-		{name: "api_bad_selector", keys: []string{"Chat", "down", "ctrl+u", "$request.body.action"}},
+		{name: "api_bad_selector", keys: []string{"Chat", "down", "ctrl+u", "message..type"}},
+		{name: "api_selector_expression", keys: []string{"Chat", "down", "ctrl+u", "$request.body.action"}},
+		{name: "api_long_name", keys: []string{strings.Repeat("Realtime price feed ", 5)}},
+		{name: "api_edit_intrinsic", setup: func(m *Model) {
+			d := linkedDesign()
+			d.Name, d.Stage = `{"Fn::Sub":"${AWS::StackName}-ws-api-gw"}`, `{"Ref":"StageName"}`
+			*m = *New(Options{Design: d, File: "template.yaml",
+				AsWritten: map[string]string{d.Name: "!Sub ${AWS::StackName}-ws-api-gw", d.Stage: "!Ref StageName"},
+				IDs:       model.PlanOptions{Pinned: &model.Pinned{API: d.LogicalID, Stage: d.LogicalID + "Stage"}}})
+			press(m, "tab", "tab", "tab")
+		}},
 		{name: "endpoints_empty", keys: keys(chatAPI[0])},
 		{name: "endpoints_chat", keys: keys(chatAPI...)},
 		{name: "endpoint_connect", keys: keys(chatAPI[0], []string{"c"})},

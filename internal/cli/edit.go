@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
@@ -253,10 +254,21 @@ func (te templateEdit) wizard() tui.Options {
 	for _, f := range render.Functions(te.t) {
 		opts.Functions = append(opts.Functions, tui.Function{ID: f.ID, Type: f.Type})
 	}
+	opts.File = te.t.Path
 	if te.api != nil {
 		opts.Design = te.api.Design
 		opts.IDs.Taken = othersTaken(te.t, *te.api)
 		opts.IDs.Pinned = &te.api.Pinned
+		opts.AsWritten = map[string]string{}
+		nodes := []*yaml.Node{te.api.NameNode}
+		if len(te.api.Stages) > 0 {
+			nodes = append(nodes, te.api.Stages[0].NameNode)
+		}
+		for _, n := range nodes {
+			if shown := render.AsWritten(n, te.t.Format); shown != "" {
+				opts.AsWritten[render.Text(n)] = shown
+			}
+		}
 	}
 	opts.Preview = func(a tui.Answers) tui.Preview {
 		// Each preview has its own copy of the options: previews run in
