@@ -12,6 +12,7 @@ import (
 	"charm.land/huh/v2"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+
 	"github.com/wsdesign/wsdesign/check"
 	"github.com/wsdesign/wsdesign/internal/designfile"
 	"github.com/wsdesign/wsdesign/internal/fileio"
