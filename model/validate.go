@@ -146,7 +146,7 @@ func ValidateRouteSelector(sel string) error {
 		return fmt.Errorf("a property name is required, such as %q", DefaultRouteSelector)
 	}
 	if strings.HasPrefix(sel, "$") {
-		return fmt.Errorf("give the property name only (%q), not the expression", strings.TrimPrefix(sel, "$request.body."))
+		return fmt.Errorf("give a property of the message body, such as %q: the template gets the expression $request.body.<property>", DefaultRouteSelector)
 	}
 	for _, seg := range strings.Split(sel, ".") {
 		if seg == "" {

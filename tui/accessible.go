@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -48,9 +49,11 @@ func (a *asker) run() error {
 	}
 	a.sync()
 	a.say("Logical ID: " + describeID(m.plan.API))
-	if d.RouteSelector, err = a.input("Route selector property", d.RouteSelector, model.ValidateRouteSelector); err != nil {
+	validSelector := func(s string) error { return model.ValidateRouteSelector(model.SelectorProperty(s)) }
+	if d.RouteSelector, err = a.input("Route selector property", d.RouteSelector, validSelector); err != nil {
 		return err
 	}
+	d.RouteSelector = model.SelectorProperty(d.RouteSelector)
 	a.say("Example message: " + exampleMessage(*d))
 	if d.Stage, err = a.input("Stage", d.Stage, model.ValidateStage); err != nil {
 		return err
@@ -58,6 +61,14 @@ func (a *asker) run() error {
 	validID := func(s string) error { return model.ValidateLogicalID(s, m.opts.IDs.Taken) }
 	if d.LogicalID, err = a.input("Explicit logical ID (empty to keep "+m.plan.API.Value+")", d.LogicalID, validID); err != nil {
 		return err
+	}
+	if f := m.api.format; f != nil {
+		labels := []string{"SAM (sam deploy)", "CloudFormation (aws cloudformation deploy)"}
+		i, err := a.choose("Template format ["+labels[f.choice]+"]:", labels, f.choice)
+		if err != nil {
+			return err
+		}
+		f.SetChoice(i)
 	}
 	if err := a.endpoints(); err != nil {
 		return err
@@ -227,7 +238,7 @@ func (a *asker) link(title, suggested string) (model.LambdaLink, error) {
 		if err != nil {
 			return model.LambdaLink{}, err
 		}
-		r, err := a.choose("Runtime:", model.Runtimes, 0)
+		r, err := a.choose("Runtime ["+model.DefaultRuntime+"]:", model.Runtimes, slices.Index(model.Runtimes, model.DefaultRuntime))
 		if err != nil {
 			return model.LambdaLink{}, err
 		}

@@ -13,7 +13,15 @@ import (
 type apiScreen struct {
 	form                             form
 	name, selector, stage, logicalID *field
+	// format is offered for a new file only; nil otherwise.
+	format *field
 }
+
+// The options of the format field.
+const (
+	formatSAM = iota
+	formatCFN
+)
 
 func newAPIScreen(d model.Design, opts Options) apiScreen {
 	s := apiScreen{
@@ -21,6 +29,14 @@ func newAPIScreen(d model.Design, opts Options) apiScreen {
 		selector:  newTextField("Route selector property", d.RouteSelector, "e.g. "+model.DefaultRouteSelector),
 		stage:     newTextField("Stage", d.Stage, "e.g. "+model.DefaultStage),
 		logicalID: newTextField("Logical ID (optional)", d.LogicalID, "empty: derived from the name"),
+	}
+	if opts.ChooseFormat {
+		s.format = newChoiceField("Template",
+			option{label: "SAM", detail: "sam deploy"},
+			option{label: "CloudFormation", detail: "aws cloudformation deploy"})
+		if opts.CloudFormation {
+			s.format.SetChoice(formatCFN)
+		}
 	}
 	s.name.keep(d.Name, opts.AsWritten)
 	s.stage.keep(d.Stage, opts.AsWritten)
@@ -32,6 +48,9 @@ func newAPIScreen(d model.Design, opts Options) apiScreen {
 }
 
 func (s *apiScreen) fields() []*field {
+	if s.format != nil {
+		return []*field{s.name, s.selector, s.stage, s.logicalID, s.format}
+	}
 	return []*field{s.name, s.selector, s.stage, s.logicalID}
 }
 

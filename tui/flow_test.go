@@ -278,11 +278,13 @@ func TestAccessible(t *testing.T) {
 
 func TestAccessibleReasksAndCancelsAtEOF(t *testing.T) {
 	var out bytes.Buffer
-	_, err := Run(t.Context(), Options{Accessible: true}, strings.NewReader("\nChat\n$request.body.action\n"), &out)
+	_, err := Run(t.Context(), Options{Accessible: true}, strings.NewReader("\nChat\n$request.querystring.action\n$request.body.message.type\n"), &out)
 	must(t, errors.Is(err, ErrCancelled), "end of input: err = %v", err)
 	text := out.String()
 	must(t, strings.Contains(text, "a name is required"), "empty name not explained:\n%s", text)
-	must(t, strings.Contains(text, "give the property name only"), "bad selector not explained:\n%s", text)
+	must(t, strings.Contains(text, "give a property of the message body"), "bad selector not explained:\n%s", text)
+	// The whole expression of a body property is read as the property.
+	must(t, strings.Contains(text, `Example message: {"message": {"type": "sendMessage"}}`), "$request.body.message.type not read as message.type:\n%s", text)
 }
 
 var _ io.Reader = (*lineReader)(nil)

@@ -139,3 +139,29 @@ func TestExistingStageWarns(t *testing.T) {
 	m = New(Options{Design: d})
 	must(t, len(m.problems.For(model.FieldStage).Errors()) == 1, "$default accepted for a new API")
 }
+
+// TestChooseFormat offers SAM or plain CloudFormation for a new file; the
+// answer reaches the preview and the plan gives CloudFormation functions
+// their roles.
+func TestChooseFormat(t *testing.T) {
+	var asked []bool
+	m := New(Options{ChooseFormat: true, Preview: func(a Answers) Preview {
+		asked = append(asked, a.CloudFormation)
+		return Preview{YAML: "x"}
+	}})
+	press(m, keys(chatAPI[0][:len(chatAPI[0])-1])...)
+	press(m, "tab", "right")
+	view := sized(m, 120, 40)
+	must(t, strings.Contains(view, "(•) CloudFormation"), "no format choice:\n%s", view)
+	press(m, "enter")
+	press(m, keys(chatAPI[1:]...)...)
+	must(t, len(m.plan.Functions) > 0 && m.plan.Functions[0].Role.Value != "", "CloudFormation functions get no role in the plan: %+v", m.plan.Functions)
+	settle(m, m.show(screenReview))
+	must(t, len(asked) == 1 && asked[0], "the preview was not asked for CloudFormation: %v", asked)
+	must(t, m.answers().CloudFormation, "the answers do not carry the format")
+
+	// Where the file's format is given, nothing is offered.
+	m = New(Options{})
+	view = sized(m, 120, 40)
+	must(t, !strings.Contains(view, "CloudFormation"), "a format offered when not to be chosen:\n%s", view)
+}

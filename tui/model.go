@@ -68,8 +68,10 @@ type Model struct {
 	problems model.Problems
 	// byEndpoint holds the problems of each endpoint, by index.
 	byEndpoint map[int]model.Problems
-	// planned is the design plan and problems were computed for.
-	planned model.Design
+	// planned is the design plan and problems were computed for, and
+	// plannedRoles the format's function roles.
+	planned      model.Design
+	plannedRoles bool
 
 	// grant is the answer to the Review screen's offer to give existing
 	// functions what they lack to post to clients.
@@ -113,7 +115,7 @@ func New(opts Options) *Model {
 	// Answers given before the wizard opened (flags, a design file, the
 	// template being edited) are explained at once.
 	for _, f := range m.api.fields() {
-		f.touched = f.Value() != ""
+		f.touched = f.kind == fieldText && f.Value() != ""
 	}
 	return m
 }
@@ -143,7 +145,7 @@ func (m *Model) Result() (Answers, error) {
 func (m *Model) answers() Answers {
 	d := clone(m.design)
 	d.Normalize()
-	return Answers{Design: d, Grant: m.grant}
+	return Answers{Design: d, Grant: m.grant, CloudFormation: m.api.format != nil && m.api.format.choice == formatCFN}
 }
 
 // Init asks the terminal for its background colour, to pick light or dark
@@ -272,7 +274,12 @@ func (m *Model) editedIndex() int {
 // sync recomputes the plan and the problems and puts each explanation next
 // to its field. It runs after every message, so it must stay cheap.
 func (m *Model) sync() {
-	if d := m.current(); m.byEndpoint == nil || !sameDesign(d, m.planned) {
+	if m.api.format != nil {
+		// Plain CloudFormation gives each new function a role of its own.
+		m.opts.IDs.FunctionRoles = m.api.format.choice == formatCFN
+	}
+	if d := m.current(); m.byEndpoint == nil || !sameDesign(d, m.planned) || m.opts.IDs.FunctionRoles != m.plannedRoles {
+		m.plannedRoles = m.opts.IDs.FunctionRoles
 		m.planned = clone(d)
 		m.plan = model.PlanIDs(d, m.opts.IDs)
 		m.problems = d.Validate(m.opts.IDs.Taken)

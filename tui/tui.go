@@ -64,6 +64,9 @@ type Answers struct {
 	// Grant consents to giving the functions of Preview.CannotPost what they
 	// lack.
 	Grant bool
+	// CloudFormation chooses plain CloudFormation over SAM, where
+	// Options.ChooseFormat offers the choice.
+	CloudFormation bool
 }
 
 // Options configure the wizard. Everything it knows of the target template
@@ -80,6 +83,10 @@ type Options struct {
 	// Grant is the starting answer to the offer to give existing functions
 	// what they lack to post to clients (--grant).
 	Grant bool
+	// ChooseFormat offers SAM or plain CloudFormation (a new file);
+	// CloudFormation is the starting answer (--format cfn).
+	ChooseFormat   bool
+	CloudFormation bool
 	// File is the template the wizard adds an API to or edits one of; ""
 	// for a new file.
 	File string

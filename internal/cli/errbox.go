@@ -23,6 +23,11 @@ func handleError(w io.Writer, styles fang.Styles, err error) {
 	if errors.As(err, &e) && e.err == nil {
 		return // the command already said everything
 	}
+	if errors.Is(err, errCancelled) {
+		// The user's own choice is not an error: no box, no red.
+		fmt.Fprintln(w, "Cancelled; nothing was written.")
+		return
+	}
 	out := w
 	if cw, ok := w.(*colorprofile.Writer); ok {
 		out = cw.Forward

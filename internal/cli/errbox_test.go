@@ -90,3 +90,16 @@ func TestErrorOutsideATerminal(t *testing.T) {
 		t.Errorf("a silent exit printed %q", b.String())
 	}
 }
+
+// TestCancelIsNotAnError: the user's own cancel is said plainly, with no
+// ERROR box.
+func TestCancelIsNotAnError(t *testing.T) {
+	var b strings.Builder
+	handleError(&b, fang.Styles{ErrorHeader: lipgloss.NewStyle()}, errCancelled)
+	if got := b.String(); got != "Cancelled; nothing was written.\n" {
+		t.Errorf("cancel printed %q", got)
+	}
+	if exitCode(errCancelled) != ExitCancelled {
+		t.Errorf("cancel exits %d", exitCode(errCancelled))
+	}
+}

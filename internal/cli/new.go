@@ -120,6 +120,10 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return err
 	}
+	// A design file's format stands where --format was not given.
+	if file != nil && file.HasFormat && !cmd.Flags().Changed("format") {
+		flavor = file.Format
+	}
 	// A name already taken is refused before the wizard asks for the rest.
 	if existing != nil && d.Name != "" {
 		if err := nameFree(existing, d.Name); err != nil {
@@ -146,6 +150,9 @@ func (o *newOptions) run(cmd *cobra.Command, path string) error {
 		}
 		// The consent given on the Review screen is that of --grant.
 		d, o.grant, asked = a.Design, a.Grant, true
+		if opts.ChooseFormat {
+			flavor = answeredFlavor(a)
+		}
 	}
 	if d, err = o.validate(cmd, d, file, existing); err != nil {
 		return err
@@ -319,8 +326,11 @@ func (o *newOptions) locator(changed func(string) bool, file *designfile.File) f
 
 // wizardOptions show the wizard the template new would write.
 func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path string) tui.Options {
-	return tui.Options{Design: d, Preview: func(a tui.Answers) tui.Preview {
-		d := a.Design
+	// A new file's format is the wizard's to choose; YAML or JSON follows
+	// the file's name.
+	return tui.Options{Design: d, ChooseFormat: true, CloudFormation: flavor == render.CFN,
+		IDs: model.PlanOptions{FunctionRoles: flavor == render.CFN}, Preview: func(a tui.Answers) tui.Preview {
+		d, flavor := a.Design, answeredFlavor(a)
 		frag, out, err := o.encode(d, flavor, path)
 		if err != nil {
 			return tui.Preview{Err: err}

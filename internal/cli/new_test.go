@@ -330,3 +330,21 @@ func TestNewStdoutNamesTheStubsCommand(t *testing.T) {
 		t.Errorf("--stubs-only --format cfn: exit %d: %s", code, stderr)
 	}
 }
+
+// TestNewDesignFileFormat: a design file's format chooses the template's,
+// and --format overrides it.
+func TestNewDesignFileFormat(t *testing.T) {
+	dir := t.TempDir()
+	design := "name: Chat\nformat: cfn\nendpoints:\n  - {route: $default, handler: Fn}\n"
+	if err := os.WriteFile(filepath.Join(dir, "d.yaml"), []byte(design), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runNew(t, dir, "--design", "d.yaml", "--stdout")
+	if code != ExitOK || strings.Contains(out, "AWS::Serverless") || !strings.Contains(out, "Type: AWS::Lambda::Function") {
+		t.Fatalf("format: cfn did not write plain CloudFormation (exit %d, %s):\n%s", code, stderr, out)
+	}
+	out, stderr, code = runNew(t, dir, "--design", "d.yaml", "--stdout", "--format", "sam")
+	if code != ExitOK || !strings.Contains(out, "Type: AWS::Serverless::Function") {
+		t.Fatalf("--format sam did not override the file (exit %d, %s):\n%s", code, stderr, out)
+	}
+}

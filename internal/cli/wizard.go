@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wsdesign/wsdesign/render"
 	"github.com/wsdesign/wsdesign/tui"
 )
 
@@ -43,4 +44,12 @@ func (w *wizardOptions) run(cmd *cobra.Command, opts tui.Options) (tui.Answers, 
 		return a, errCancelled
 	}
 	return a, err
+}
+
+// answeredFlavor is the template format chosen in the wizard.
+func answeredFlavor(a tui.Answers) render.Flavor {
+	if a.CloudFormation {
+		return render.CFN
+	}
+	return render.SAM
 }

@@ -62,7 +62,7 @@ func TestWizardPreviewListsFiles(t *testing.T) {
 		t.Errorf("with --no-stubs: %q", p.Files)
 	}
 	o.noStubs = false
-	if p := o.wizardOptions(d, render.CFN, tpl).Preview(tui.Answers{Design: d}); !slices.Equal(p.Files, []string{tpl}) {
+	if p := o.wizardOptions(d, render.CFN, tpl).Preview(tui.Answers{Design: d, CloudFormation: true}); !slices.Equal(p.Files, []string{tpl}) {
 		t.Errorf("plain CloudFormation (inline code): %q", p.Files)
 	}
 }

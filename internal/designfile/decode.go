@@ -22,7 +22,12 @@ const MaxSize = 1 << 20
 type File struct {
 	Path   string
 	Design model.Design
-	pos    map[string]*yaml.Node
+	// Format is the template format the file asks for ("" when it does
+	// not): as --format takes it.
+	Format render.Flavor
+	// HasFormat is set when the file names a format.
+	HasFormat bool
+	pos       map[string]*yaml.Node
 }
 
 // Pos is where a field (a model field path such as "endpoints[1].mode") was
@@ -49,6 +54,7 @@ func (f *File) Pos(field string) render.Pos {
 //	routeSelector: action     # default action
 //	stage: prod               # default prod
 //	runtime: nodejs24.x       # runtime of new functions
+//	format: sam               # or cfn (plain CloudFormation), as --format
 //	authorizer: {handler: AuthFn, identitySource: [route.request.querystring.token]}
 //	endpoints:
 //	  - {route: $connect, mode: 1-way, handler: ConnectFn}
@@ -80,7 +86,7 @@ func Decode(path string, src []byte, r Resolver) (*File, error) {
 	}
 	d := decoder{f: f, fail: fail}
 	root := doc.Content[0]
-	fields, err := d.fields(root, "", "name", "logicalId", "description", "routeSelector", "stage", "runtime", "authorizer", "endpoints")
+	fields, err := d.fields(root, "", "name", "logicalId", "description", "routeSelector", "stage", "runtime", "format", "authorizer", "endpoints")
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +108,16 @@ func Decode(path string, src []byte, r Resolver) (*File, error) {
 		if err := ValidateRuntime(r.Runtime); err != nil {
 			return nil, fail(n, "runtime: %v", err)
 		}
+	}
+	if n := fields["format"]; n != nil {
+		text, err := d.text(n, "format")
+		if err != nil {
+			return nil, err
+		}
+		if f.Format, err = render.ParseFlavor(text); err != nil {
+			return nil, fail(n, "format: %v", err)
+		}
+		f.HasFormat = true
 	}
 	if n := fields["authorizer"]; n != nil {
 		if des.Authorizer, err = d.authorizer(n, r); err != nil {

@@ -90,6 +90,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"not a mapping", "- a\n", "d.yaml:1:1: a design file is a mapping"},
 		{"empty", "", "d.yaml:1:1: the file is empty"},
 		{"syntax", "name: [a\n", "d.yaml: not YAML or JSON"},
+		{"bad format", "name: A\nformat: terraform\n", "d.yaml:2:9: format: \"terraform\" is not a template format: use sam or cfn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +99,19 @@ func TestDecodeErrors(t *testing.T) {
 				t.Fatalf("got %v, want prefix %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestDecodeFormat(t *testing.T) {
+	for src, want := range map[string]render.Flavor{"format: cfn\n": render.CFN, "format: sam\n": render.SAM, "format: CloudFormation\n": render.CFN} {
+		f, err := designfile.Decode("d.yaml", []byte("name: A\n"+src), designfile.Resolver{})
+		if err != nil || !f.HasFormat || f.Format != want {
+			t.Errorf("%q: format %v (set %v), err %v; want %v", src, f.Format, f.HasFormat, err, want)
+		}
+	}
+	f, err := designfile.Decode("d.yaml", []byte("name: A\n"), designfile.Resolver{})
+	if err != nil || f.HasFormat {
+		t.Errorf("no format field: set %v, err %v", f.HasFormat, err)
 	}
 }
 
