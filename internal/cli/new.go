@@ -330,17 +330,17 @@ func (o *newOptions) wizardOptions(d model.Design, flavor render.Flavor, path st
 	// the file's name.
 	return tui.Options{Design: d, ChooseFormat: true, CloudFormation: flavor == render.CFN,
 		IDs: model.PlanOptions{FunctionRoles: flavor == render.CFN}, Preview: func(a tui.Answers) tui.Preview {
-		d, flavor := a.Design, answeredFlavor(a)
-		frag, out, err := o.encode(d, flavor, path)
-		if err != nil {
-			return tui.Preview{Err: err}
-		}
-		target := path
-		if o.stdout {
-			target = "standard output"
-		}
-		return review(path, target, out, frag.Plan, flavor, o.writesStubs(flavor), d)
-	}}
+			d, flavor := a.Design, answeredFlavor(a)
+			frag, out, err := o.encode(d, flavor, path)
+			if err != nil {
+				return tui.Preview{Err: err}
+			}
+			target := path
+			if o.stdout {
+				target = "standard output"
+			}
+			return review(path, target, out, frag.Plan, flavor, o.writesStubs(flavor), d)
+		}}
 }
 
 // review is what the wizard's Review screen shows of a template about to be
