@@ -31,8 +31,10 @@ type Control interface {
 	CloseClient(client int)
 	// Disconnect closes a connection as DELETE @connections does.
 	Disconnect(connectionID string)
-	// Save writes data to a new file at path.
-	Save(path string, data []byte)
+	// Save writes data to a new file named after name (event-join.json
+	// becomes event-join-1.json, or -2 when that exists) and answers with
+	// the path written.
+	Save(name string, data []byte)
 }
 
 // Client is a connection the built-in client opens.
@@ -132,7 +134,6 @@ type Model struct {
 	routeN     int // which route ctrl+r put in the message last
 
 	note    string
-	saved   int
 	reload  string // what the last reload said
 	stopped bool
 }
@@ -385,8 +386,7 @@ func (m *Model) updateDetail(msg tea.KeyPressMsg) tea.Cmd {
 		m.detail = nil
 		return nil
 	case key.Matches(msg, k.Save) && m.detail.Request != nil:
-		m.saved++
-		m.ctl.Save(saveName(*m.detail, m.saved), indented(m.detail.Request))
+		m.ctl.Save(saveName(*m.detail), indented(m.detail.Request))
 		return nil
 	case key.Matches(msg, k.Top):
 		m.viewport.GotoTop()
@@ -400,8 +400,9 @@ func (m *Model) updateDetail(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-// saveName is the file an event is saved to: event-sendmessage-1.json.
-func saveName(e event.Event, n int) string {
+// saveName is the name an event is saved under: event-sendmessage.json
+// (the caller numbers it to keep earlier ones).
+func saveName(e event.Event) string {
 	route := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
@@ -411,7 +412,7 @@ func saveName(e event.Event, n int) string {
 	if route == "" {
 		route = "event"
 	}
-	return fmt.Sprintf("event-%s-%d.json", route, n)
+	return "event-" + route + ".json"
 }
 
 func indented(raw json.RawMessage) []byte {

@@ -182,7 +182,7 @@ func TestDetailAndSave(t *testing.T) {
 		}
 	}
 	press(m, "s")
-	data, ok := ctl.saved["event-sendmessage-1.json"]
+	data, ok := ctl.saved["event-sendmessage.json"]
 	if !ok {
 		t.Fatalf("s saved %v", ctl.saved)
 	}

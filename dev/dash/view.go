@@ -219,10 +219,10 @@ func (m *Model) connLines(w int) []string {
 	if len(m.order) == 0 {
 		return []string{m.styles.hint.Render("none open")}
 	}
-	out := []string{m.styles.hint.Render(fmt.Sprintf("%-14s %-8s %7s %-8s %s", "ID", "since", "in/out", "last", "source"))}
+	out := []string{m.styles.hint.Render(fmt.Sprintf("%-16s %-8s %7s %-8s %s", "ID", "since", "in/out", "last", "source"))}
 	for i, id := range m.order {
 		c := m.conns[id]
-		l := fmt.Sprintf("%-14s %-8s %3d/%-3d %-8s %s", id, c.at.Format("15:04:05"), c.in, c.out, c.last.Format("15:04:05"), c.source)
+		l := fmt.Sprintf("%-16s %-8s %3d/%-3d %-8s %s", id, c.at.Format("15:04:05"), c.in, c.out, c.last.Format("15:04:05"), c.source)
 		l = ansi.Truncate(l, w, "…")
 		if i == m.sel && m.focus == paneConns {
 			l = m.styles.cursor.Render(l)

@@ -126,3 +126,12 @@ func Format(e Event) string {
 func oneLine(s string) string {
 	return strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
 }
+
+// Tee hands each event to every sink in turn.
+type Tee []Sink
+
+func (t Tee) Emit(e Event) {
+	for _, s := range t {
+		s.Emit(e)
+	}
+}

@@ -10,14 +10,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/wsdesign/wsdesign/dev/app"
 	"github.com/wsdesign/wsdesign/dev/awslocal"
+	"github.com/wsdesign/wsdesign/dev/dash"
 	"github.com/wsdesign/wsdesign/dev/dynamo"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
@@ -30,7 +33,7 @@ func newDevCmd() *cobra.Command {
 	var port, maxConcurrency int
 	var origins, overrides []string
 	var python, dynamoEndpoint, persist string
-	var noWatch bool
+	var noWatch, noDashboard bool
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
 		Short: "Serve the template's WebSocket API locally, behaving as API Gateway does",
@@ -72,11 +75,19 @@ func newDevCmd() *cobra.Command {
 			if err != nil {
 				return usageErrorf("%w", err)
 			}
-			var sink event.Sink = event.NewTextWriter(cmd.OutOrStdout())
-			if logFormat == "json" || logFormat == "" && !isTerminal(cmd.OutOrStdout()) {
-				sink = event.NewJSONWriter(cmd.OutOrStdout())
-			} else if logFormat != "text" && logFormat != "" {
+			if logFormat != "text" && logFormat != "json" && logFormat != "" {
 				return usageErrorf("--log is text or json, not %q", logFormat)
+			}
+			// The dashboard draws on standard error; the log goes to
+			// standard output unless that is the same terminal.
+			board := !noDashboard && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr())
+			var sinks event.Tee
+			switch {
+			case board && isTerminal(cmd.OutOrStdout()):
+			case logFormat == "json" || logFormat == "" && !isTerminal(cmd.OutOrStdout()):
+				sinks = append(sinks, event.NewJSONWriter(cmd.OutOrStdout()))
+			default:
+				sinks = append(sinks, event.NewTextWriter(cmd.OutOrStdout()))
 			}
 			addr := net.JoinHostPort(host, strconv.Itoa(port))
 			ln, err := net.Listen("tcp", addr)
@@ -86,6 +97,14 @@ func newDevCmd() *cobra.Command {
 			local := render.Local(t, a, "http://"+ln.Addr().String(), params)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			var served func(app.App)
+			if board {
+				d := startDashboard(cmd, local, ln.Addr().String(), filepath.Dir(path), stop)
+				defer d.close()
+				sinks = append(sinks, dashSink{d.p})
+				served = func(a app.App) { d.p.Send(dash.Served{App: a}) }
+			}
+			var sink event.Sink = sinks
 			services, err := startServices(ctx, local, "http://"+ln.Addr().String(), sink, dynamo.Options{Endpoint: dynamoEndpoint, PersistDir: persist})
 			if err != nil {
 				ln.Close()
@@ -100,7 +119,7 @@ func newDevCmd() *cobra.Command {
 			}
 			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Domain: ln.Addr().String()})
 			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides,
-				env: services.env, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local)}
+				env: services.env, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
 			if !noWatch {
 				if err := rl.watch(local); err != nil {
@@ -145,6 +164,7 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dynamoEndpoint, "dynamodb-endpoint", "", "a running DynamoDB Local or LocalStack to create the template's tables in (default: dynalite, installed once with npm)")
 	cmd.Flags().StringVar(&persist, "persist", "", "keep the tables' data in this folder between runs (default: in memory)")
 	cmd.Flags().StringArrayVar(&overrides, "parameter-overrides", nil, "template parameter values, as sam takes them: 'Key=Value Key2=Value2' or ParameterKey=K,ParameterValue=V (repeatable)")
+	cmd.Flags().BoolVar(&noDashboard, "no-dashboard", false, "print the log instead of showing the dashboard in a terminal")
 	cmd.Flags().BoolVar(&noWatch, "no-watch", false, "serve the template as it is at start: do not reload when it or a function's code changes")
 	cmd.Flags().StringSliceVar(&origins, "allow-origin", nil, "allow browser pages from these hosts (host or host:port patterns) besides local ones")
 	return cmd
@@ -250,4 +270,38 @@ func startFunctions(local app.App, base map[string]string, sink event.Sink, opt 
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: name, Text: "not run locally: " + why})
 	}
 	return lambda.NewPool(fns, opt)
+}
+
+// dashboard is the running dashboard.
+type dashboard struct {
+	p    *tea.Program
+	ctl  *dashControl
+	done chan struct{}
+}
+
+// startDashboard shows the dashboard of local on the terminal of standard
+// error; quitting it stops dev.
+func startDashboard(cmd *cobra.Command, local app.App, addr, dir string, stop func()) *dashboard {
+	ctl := newDashControl(addr, dir)
+	var opts []dash.Option
+	if os.Getenv("NO_COLOR") != "" {
+		opts = append(opts, dash.WithNoColor())
+	}
+	d := &dashboard{ctl: ctl, done: make(chan struct{})}
+	d.p = tea.NewProgram(dash.New(local, "ws://"+addr, ctl, opts...),
+		tea.WithInput(cmd.InOrStdin()), tea.WithOutput(cmd.ErrOrStderr()))
+	ctl.send = d.p.Send
+	go func() {
+		defer close(d.done)
+		d.p.Run()
+		stop()
+	}()
+	return d
+}
+
+// close ends the dashboard and gives the terminal back.
+func (d *dashboard) close() {
+	d.ctl.closeAll()
+	d.p.Quit()
+	<-d.done
 }

@@ -36,6 +36,8 @@ type reloader struct {
 	srv                   *gateway.Server
 	// tables are the names of the tables created at start.
 	tables []string
+	// served, when set, is told of each API served after a reload.
+	served func(app.App)
 
 	mu      sync.Mutex
 	pool    *lambda.Pool   // runs the functions of the API being served
@@ -107,6 +109,9 @@ func (r *reloader) serve(local app.App, what string) {
 	time.AfterFunc(gateway.MaxIntegration, func() { r.closeRetired(old) })
 	if err := r.w.Add(r.roots(local)...); err != nil {
 		r.emit(event.Warning, "watching for changes: "+err.Error())
+	}
+	if r.served != nil {
+		r.served(local)
 	}
 	r.emit(event.Reload, fmt.Sprintf("%s changed: serving %s with %d routes", what, local.API.ID, len(local.API.Routes)))
 	if !slices.Equal(tableNames(local), r.tables) {
