@@ -25,7 +25,7 @@ const (
 // parameter values that replace the parameters' defaults (see ParameterOverrides).
 func Local(t *Template, a API, endpoint string, params map[string]string) app.App {
 	id := localAPIID(a.Resource.ID)
-	out := app.App{API: app.API{ID: id, SelectionExpr: a.RouteSelectionExpression}}
+	out := app.App{API: app.API{ID: id, LogicalID: a.Resource.ID, SelectionExpr: a.RouteSelectionExpression}}
 	res := localResolver{t: t, apiID: a.Resource.ID, id: id, endpoint: endpoint, params: params}
 	for _, st := range a.Stages {
 		name := st.Name

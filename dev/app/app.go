@@ -26,7 +26,10 @@ type App struct {
 
 // API is what the gateway needs to behave as API Gateway does.
 type API struct {
+	// ID is the API's id as API Gateway gives it (requestContext.apiId);
+	// LogicalID is its logical ID in the template.
 	ID                string
+	LogicalID         string
 	SelectionExpr     string
 	Stages            []string
 	Routes            []Route

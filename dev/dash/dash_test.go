@@ -1,6 +1,7 @@
 package dash
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +10,10 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/wsdesign/wsdesign/dev/app"
 	"github.com/wsdesign/wsdesign/dev/event"
@@ -37,7 +40,7 @@ func (c *control) Save(path string, data []byte) {
 }
 
 func chat() app.App {
-	return app.App{API: app.API{ID: "ChatApi", SelectionExpr: "$request.body.action", Stages: []string{"prod"},
+	return app.App{API: app.API{ID: "chat000000", LogicalID: "ChatApi", SelectionExpr: "$request.body.action", Stages: []string{"prod"},
 		Routes: []app.Route{
 			{Key: "$connect", Kind: app.Lambda, Function: "OnConnectFunction"},
 			{Key: "$disconnect", Kind: app.Lambda, Function: "OnDisconnectFunction"},
@@ -318,5 +321,37 @@ func TestViews(t *testing.T) {
 				golden.RequireEqual(t, v)
 			})
 		}
+	}
+}
+
+func TestFullHelp(t *testing.T) {
+	m := newDash(&control{})
+	press(m, "?")
+	v := view(m, 120, 40)
+	for _, want := range []string{"filter by function", "open connection", "next pane", "q", "ctrl+c", "quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help lacks %q:\n%s", want, v)
+		}
+	}
+	if n := strings.Count(v, "open connection"); n != 1 {
+		t.Errorf("open connection listed %d times:\n%s", n, v)
+	}
+}
+
+// TestProgram runs the dashboard as a program: the scripted events reach
+// the screen, and q ends it.
+func TestProgram(t *testing.T) {
+	tm := teatest.NewTestModel(t, newDash(&control{}), teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII)))
+	for _, e := range script {
+		tm.Send(EventMsg{Event: e})
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("Forbidden")) && bytes.Contains(b, []byte("hello all"))
+	}, teatest.WithDuration(5*time.Second))
+	tm.Type("q")
+	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if !m.stopped || len(m.events) != len(script) {
+		t.Errorf("stopped %v with %d events", m.stopped, len(m.events))
 	}
 }

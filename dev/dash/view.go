@@ -1,7 +1,9 @@
 package dash
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -78,7 +80,7 @@ func (m *Model) header() []string {
 	if len(api.Stages) > 0 {
 		url += "/" + api.Stages[0]
 	}
-	lines := []string{s.title.Render("wsdesign dev") + " · " + api.ID + " · " + url + s.hint.Render(" (local use only)")}
+	lines := []string{s.title.Render("wsdesign dev") + " · " + cmp.Or(api.LogicalID, api.ID) + " · " + url + s.hint.Render(" (local use only)")}
 	var routes []string
 	for _, r := range api.Routes {
 		mode := "1-way"
@@ -139,7 +141,13 @@ func (m *Model) footer() []string {
 	}
 	if m.help.ShowAll {
 		m.help.SetWidth(m.width)
-		full := m.help.FullHelpView([][]key.Binding{keys, {k.Filter, k.Client, k.Connect, k.Pane}, quit})
+		var general []key.Binding
+		for _, b := range []key.Binding{k.Filter, k.Client, k.Connect, k.Pane} {
+			if !slices.ContainsFunc(keys, func(o key.Binding) bool { return o.Help() == b.Help() }) {
+				general = append(general, b)
+			}
+		}
+		full := m.help.FullHelpView([][]key.Binding{keys, general, append(quit, k.QuitNow)})
 		return append(out, strings.Split(full, "\n")...)
 	}
 	// The screen's keys give way to help and quit, which are always shown.
