@@ -449,3 +449,35 @@ Resources:
 		t.Errorf("a route on a function given by ARN, without its parameter:\n%s", out)
 	}
 }
+
+// TestEditAuthorizerOnForeignConnect refuses to add or remove the
+// authorizer of a $connect route whose integration wsdesign keeps as
+// written, rather than leave the route without it or pointing at an
+// authorizer removed.
+func TestEditAuthorizerOnForeignConnect(t *testing.T) {
+	src := noRoutes + `  Connect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $connect
+      AuthorizationType: NONE
+      Target: !Sub integrations/${Mock}
+  Mock:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: MOCK
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs24.x
+      Handler: index.handler
+      CodeUri: src/
+`
+	_, err := editDesign(t, src, func(d *model.Design) {
+		d.Authorizer = &model.Authorizer{Handler: model.Existing("Fn"), IdentitySource: []string{model.DefaultIdentitySource}}
+	})
+	if err == nil || !strings.Contains(err.Error(), "MOCK integration, which wsdesign keeps as written") {
+		t.Fatalf("adding an authorizer on a MOCK $connect: %v", err)
+	}
+}

@@ -543,6 +543,13 @@ func (p *apiPlan) editRoute(r Route, i int, ep model.Endpoint, d model.Design) e
 // editAuthorizer adds, removes or changes the API's authorizer.
 func (p *apiPlan) editAuthorizer(d model.Design) error {
 	old, plan := p.a.Design, p.frag.Plan
+	if (d.Authorizer == nil) != (old.Authorizer == nil) {
+		// The authorizer is set on the $connect route, which wsdesign keeps
+		// as written when its integration is not a Lambda proxy.
+		if c, ok := d.Endpoint(model.RouteConnect); ok && c.Foreign != "" {
+			return fmt.Errorf("$connect uses a %s integration, which wsdesign keeps as written: set its AuthorizationType and AuthorizerId in the template itself", c.Foreign)
+		}
+	}
 	switch {
 	case d.Authorizer != nil && old.Authorizer == nil:
 		return p.add(plan.Authorizer.Value, plan.AuthorizerPermission.Value)

@@ -138,11 +138,15 @@ func (e *Edit) renameStage(api, from, to string) error {
 		return nil
 	}
 	pattern := stageReference(from)
-	apiVar := "${" + api + "}"
+	// The API's id is ${Api} in wsdesign's strings and ${Api.ApiId} in
+	// what the SAM transform writes.
+	names := func(v string) bool {
+		return strings.Contains(v, "${"+api+"}") || strings.Contains(v, "${"+api+".ApiId}")
+	}
 	visit := func(section, id string, root *yaml.Node) error {
 		var firstErr error
 		walkSubs(root, func(s *yaml.Node) {
-			if firstErr != nil || !strings.Contains(s.Value, apiVar) || !pattern.MatchString(s.Value) {
+			if firstErr != nil || !names(s.Value) || !pattern.MatchString(s.Value) {
 				return
 			}
 			next := pattern.ReplaceAllString(s.Value, "/"+to+"$1")

@@ -131,7 +131,7 @@ func TestBuildRefuses(t *testing.T) {
 		{"existing function missing", model.Design{Name: "A", Endpoints: ep(model.Existing("Fn"))}, render.Options{}, "function Fn is not in the template"},
 		{"new function taken", model.Design{Name: "A", Endpoints: ep(model.NewFunction("Fn"))},
 			render.Options{Taken: func(id string) bool { return id == "Fn" }}, "new function Fn: the logical ID is already used"},
-		{"API named like a function", model.Design{Name: "A", LogicalID: "Fn", Endpoints: ep(model.NewFunction("Fn"))}, render.Options{}, "logical ID Fn would be written twice"},
+		{"API named like a function", model.Design{Name: "A", LogicalID: "Fn", Endpoints: ep(model.NewFunction("Fn"))}, render.Options{}, "Fn is the API's logical ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
