@@ -69,6 +69,7 @@ type conn struct {
 	closeOnce   sync.Once
 	closeCode   int
 	closeReason string
+	frames      *frames
 }
 
 // New builds a server.
@@ -333,7 +334,8 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 			return
 		}
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
+	c.frames = newFrames()
+	ws, err := websocket.Accept(&watchFrames{w, c.frames}, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
 	if err != nil {
 		return
 	}
@@ -411,7 +413,7 @@ func (s *Server) serve(c *conn) {
 	defer idle.Stop()
 	defer life.Stop()
 	code, reason := 1006, ""
-	for {
+	for i := int64(0); ; i++ {
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
 			c.mu.Lock()
@@ -431,6 +433,10 @@ func (s *Server) serve(c *conn) {
 		c.mu.Lock()
 		c.lastActive = time.Now()
 		c.mu.Unlock()
+		if c.frames.tooBig(i) {
+			s.closeConn(c, 1009, "Message too big")
+			continue
+		}
 		if typ == websocket.MessageBinary {
 			s.closeConn(c, 1003, "Binary frames are not supported")
 			continue

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -326,6 +327,7 @@ func TestLimits(t *testing.T) {
 		code websocket.StatusCode
 	}{
 		{"too big", websocket.MessageText, MaxMessage + 1, websocket.StatusMessageTooBig},
+		{"frame too big", websocket.MessageText, MaxFrame + 1, websocket.StatusMessageTooBig},
 		{"binary", websocket.MessageBinary, 4, websocket.StatusUnsupportedData},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -342,6 +344,65 @@ func TestLimits(t *testing.T) {
 				t.Errorf("disconnectStatusCode %d", d.RequestContext.DisconnectStatusCode)
 			}
 		})
+	}
+}
+
+// A message of up to MaxMessage arrives when it comes in frames of at most
+// MaxFrame, also after a control frame, and also when a frame over the limit
+// follows right behind it and closes the connection.
+func TestMessageInFrames(t *testing.T) {
+	f := newFixture(t, false, true, Options{})
+	c := mustDial(t, f.url)
+	c.SetReadLimit(2 * MaxMessage)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	framed := func(msg []byte) error {
+		w, err := c.Writer(ctx, websocket.MessageText)
+		if err != nil {
+			return err
+		}
+		for chunk := range slices.Chunk(msg, MaxFrame) { // one frame per Write
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		return w.Close()
+	}
+	first := []byte(`{"action":"echo","data":"` + strings.Repeat("a", 100*1024) + `"}`)
+	second := []byte(`{"action":"echo","data":"` + strings.Repeat("b", 60*1024) + `"}`)
+	sent := make(chan error, 1)
+	go func() {
+		if err := c.Ping(ctx); err != nil { // its pong arrives while the test reads
+			sent <- err
+			return
+		}
+		if err := framed(first); err != nil {
+			sent <- err
+			return
+		}
+		sent <- c.Write(ctx, websocket.MessageText, second) // one frame of 60 KB
+	}()
+	var err error
+	for err == nil {
+		_, _, err = c.Read(ctx)
+	}
+	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Errorf("after a frame over %d bytes: %v, want 1009", MaxFrame, err)
+	}
+	if err := <-sent; err != nil {
+		t.Errorf("sending: %v", err)
+	}
+	waitDisconnect(t, f)
+	f.inv.mu.Lock()
+	defer f.inv.mu.Unlock()
+	var bodies []string
+	for _, e := range f.inv.events {
+		if e.RequestContext.EventType == "MESSAGE" {
+			bodies = append(bodies, e.Body)
+		}
+	}
+	if len(bodies) != 1 || bodies[0] != string(first) {
+		t.Errorf("messages routed: %d, want only the one sent in frames", len(bodies))
 	}
 }
 
