@@ -91,7 +91,7 @@ func (r *run) checkAPI(a render.API, byID map[string]render.Resource) {
 			}
 		}
 		if az.Resource.Prop("AuthorizerCredentialsArn") == nil {
-			r.checkPermission(AuthorizerPermission, a, res, az.Handler, az.HandlerType, az.PermissionIDs, "/authorizers/*", byID)
+			r.checkPermission(AuthorizerPermission, a, res, az.Handler, az.PermissionIDs, "/authorizers/*", byID)
 		}
 	}
 	r.authorizer = ""
@@ -128,8 +128,8 @@ func (r *run) checkRoute(a render.API, rt render.Route, byID map[string]render.R
 		} else {
 			r.report(NoIntegration, res, target, "route %s's Target names no integration of API %s", rt.Key, a.Resource.ID)
 		}
-	} else if rt.Integration.Prop("CredentialsArn") == nil && rt.HandlerType != "" {
-		r.checkPermission(HandlerPermission, a, res, rt.Handler, rt.HandlerType, rt.PermissionIDs, "/"+rt.Key, byID)
+	} else if rt.Integration.Prop("CredentialsArn") == nil && rt.Handler.ID != "" {
+		r.checkPermission(HandlerPermission, a, res, rt.Handler, rt.PermissionIDs, "/"+rt.Key, byID)
 	}
 
 	rrse := res.Prop("RouteResponseSelectionExpression")
@@ -180,12 +180,12 @@ func twoWayEvidence(rt render.Route) string {
 // permission whose SourceArn allows the invocation: path is what follows the
 // API ID in the invocation's ARN after the stage ("/$connect"), or the
 // authorizer path ("/authorizers/*").
-func (r *run) checkPermission(rule *Rule, a render.API, res render.Resource, handler, handlerType string, perms []string, path string, byID map[string]render.Resource) {
-	if handlerType == "" {
+func (r *run) checkPermission(rule *Rule, a render.API, res render.Resource, handler render.Invoked, perms []string, path string, byID map[string]render.Resource) {
+	if handler.ID == "" {
 		return // a function outside the template: its permission may be too
 	}
 	if len(perms) == 0 {
-		r.report(rule, res, nil, "function %s has no AWS::Lambda::Permission for apigateway.amazonaws.com covering API %s", handler, a.Resource.ID)
+		r.report(rule, res, nil, "function %s has no AWS::Lambda::Permission for apigateway.amazonaws.com covering API %s", handler.ID, a.Resource.ID)
 		return
 	}
 	covered := false
@@ -208,7 +208,7 @@ func (r *run) checkPermission(rule *Rule, a render.API, res render.Resource, han
 	if covered {
 		return
 	}
-	r.report(rule, res, nil, "no permission of function %s lets this API invoke it for %s (%s)", handler, strings.TrimPrefix(path, "/"), strings.Join(patterns, "; "))
+	r.report(rule, res, nil, "no permission of function %s lets this API invoke it for %s (%s)", handler.ID, strings.TrimPrefix(path, "/"), strings.Join(patterns, "; "))
 }
 
 // covers reports whether a SourceArn's pattern after the API ID allows an
@@ -344,17 +344,17 @@ func (r *run) checkPolicySizes(apis []render.API, byID map[string]render.Resourc
 	for _, a := range apis {
 		api = a.Resource.ID
 		for _, rt := range a.Routes {
-			if rt.HandlerType == "" {
+			if rt.Handler.ID == "" {
 				continue
 			}
 			if a.SAM {
 				// SAM generates one permission per route, allowing the whole API.
-				add(rt.Handler, a.Resource.ID+rt.Key, statementSize(a.Resource.ID+rt.Key+"Permission", rt.Handler, "/*"))
+				add(rt.Handler.ID, a.Resource.ID+rt.Key, statementSize(a.Resource.ID+rt.Key+"Permission", rt.Handler.ID, "/*"))
 				continue
 			}
 			for _, id := range rt.PermissionIDs {
 				path, _ := render.ArnAfter(byID[id].Prop("SourceArn"), a.Resource.ID)
-				add(rt.Handler, id, statementSize(id, rt.Handler, path))
+				add(rt.Handler.ID, id, statementSize(id, rt.Handler.ID, path))
 			}
 		}
 	}

@@ -115,11 +115,15 @@ func (l LambdaLink) Key() string {
 // IsSet reports whether the link names a function.
 func (l LambdaLink) IsSet() bool { return l.Kind != LinkUnset && l.Key() != "" }
 
+// ParamPrefix marks a function given by ARN through a template parameter, as
+// the command line, design files and inspect write it: param:<ParameterName>.
+const ParamPrefix = "param:"
+
 // String is the link as the command line writes it: the function's logical ID,
 // or param:<Name> for a function given by ARN.
 func (l LambdaLink) String() string {
 	if l.Kind == LinkARN {
-		return "param:" + l.Parameter
+		return ParamPrefix + l.Parameter
 	}
 	return l.FunctionID
 }

@@ -32,7 +32,7 @@ func TestImportHandlerForms(t *testing.T) {
 	_, a := paramForms(t)
 	got := map[string]string{}
 	for _, r := range a.Routes {
-		got[r.Key] = r.Handler
+		got[r.Key] = r.Handler.String()
 	}
 	if got["$connect"] != "Fn" || got["$default"] != "Other" {
 		t.Errorf("handlers %v, want $connect → Fn, $default → Other", got)
@@ -383,7 +383,7 @@ func TestMergeKeys(t *testing.T) {
 	a := apis[0]
 	got := map[string]string{}
 	for _, r := range a.Routes {
-		got[r.Key] = r.Handler
+		got[r.Key] = r.Handler.String()
 	}
 	if len(got) != 2 || got["$connect"] != "Fn" || got["send"] != "Fn" {
 		t.Fatalf("routes %v, want $connect and send (merged), both served by Fn", got)
@@ -479,5 +479,101 @@ func TestEditAuthorizerOnForeignConnect(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "MOCK integration, which wsdesign keeps as written") {
 		t.Fatalf("adding an authorizer on a MOCK $connect: %v", err)
+	}
+}
+
+// sharedByParameter: a function given by ARN through a parameter and a
+// function reached through an alias, each with one permission for the whole
+// API.
+const sharedByParameter = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  PartnerArn:
+    Type: String
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: A
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Api
+      StageName: prod
+      AutoDeploy: true
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Role: arn:aws:iam::123456789012:role/r
+      Code:
+        ZipFile: "exports.handler = async () => ({ statusCode: 200 })"
+  WorkerLive:
+    Type: AWS::Lambda::Alias
+    Properties:
+      FunctionName: !Ref Worker
+      FunctionVersion: $LATEST
+      Name: live
+  DefaultRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $default
+      Target: !Sub integrations/${PartnerIntegration}
+  PartnerIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${PartnerArn}/invocations
+  PartnerPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref PartnerArn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $connect
+      Target: !Sub integrations/${WorkerIntegration}
+  WorkerIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${WorkerLive}/invocations
+  WorkerPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref WorkerLive
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*
+`
+
+// TestEditReusesCoveringPermission: a new route on a function given by
+// parameter, or reached through an alias, uses the permission the function
+// already has for the whole API rather than adding one.
+func TestEditReusesCoveringPermission(t *testing.T) {
+	tpl := parse(t, sharedByParameter)
+	apis, err := Import(tpl)
+	if err != nil || len(apis) != 1 {
+		t.Fatal(apis, err)
+	}
+	for _, h := range apis[0].Design.Endpoints {
+		out, err := editDesign(t, sharedByParameter, func(d *model.Design) {
+			d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "more-" + h.Handler.Key(), Handler: h.Handler})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(out), "AWS::Lambda::Permission"); n != 2 {
+			t.Errorf("a route on %s: %d permissions, want the 2 there were:\n%s", h.Handler, n, out)
+		}
 	}
 }

@@ -1058,17 +1058,18 @@ func (e *Edit) routeShape(a API) (integration, permission bool) {
 		if _, dup := ints[r.IntegrationID]; dup {
 			sharedInt = true
 		}
-		ints[r.IntegrationID] = r.Handler
-		if byFunction[r.Handler] == nil {
-			byFunction[r.Handler], permsOf[r.Handler] = map[string]bool{}, map[string]bool{}
+		fn := r.Handler.Link().Key()
+		ints[r.IntegrationID] = fn
+		if byFunction[fn] == nil {
+			byFunction[fn], permsOf[fn] = map[string]bool{}, map[string]bool{}
 		}
-		byFunction[r.Handler][r.IntegrationID] = true
+		byFunction[fn][r.IntegrationID] = true
 		if ids := e.routePermissions(a, r); len(ids) > 0 {
 			if _, dup := perms[ids[0]]; dup {
 				sharedPerm = true
 			}
-			perms[ids[0]] = r.Handler
-			permsOf[r.Handler][ids[0]] = true
+			perms[ids[0]] = fn
+			permsOf[fn][ids[0]] = true
 		}
 	}
 	for f := range byFunction {
@@ -1122,7 +1123,7 @@ func (e *Edit) stageParameter(a API) string {
 func (e *Edit) covers(a API, function, key string) bool {
 	var ids []string
 	for _, r := range a.Routes {
-		if r.Handler == function {
+		if r.Handler.Link().Key() == function {
 			ids = append(ids, r.PermissionIDs...)
 		}
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -94,18 +95,9 @@ type Route struct {
 	// IntegrationType is as written (Text form); AWS_PROXY for SAM-native
 	// routes, "" when there is no integration.
 	IntegrationType string
-	// Handler is the Lambda the integration invokes: a logical ID, "param:X"
-	// for a function given by parameter, a function name or ARN written as a
-	// literal, or "" (no Lambda, or a Lambda found by no reference).
-	Handler string
-	// HandlerType is the resource type of the handler when it is a function
-	// of the template (Alias and Version are followed to their function).
-	HandlerType string
-	// HandlerVia and HandlerViaType name the alias or version the
-	// integration invokes, when it names one rather than the function; the
-	// design links that alias or version, so an edit keeps invoking it.
-	HandlerVia     string
-	HandlerViaType string
+	// Handler is the Lambda the integration invokes; zero for no Lambda, or
+	// a Lambda found by no reference.
+	Handler Invoked
 	// AuthorizationType is as written (Text form); "" when absent, which API
 	// Gateway reads as NONE.
 	AuthorizationType string
@@ -124,7 +116,67 @@ type Route struct {
 // wsdesign can relink: MOCK, HTTP, AWS service or non-proxy Lambda
 // integrations, or a Lambda proxy whose function no reference names.
 func (r Route) Foreign() bool {
-	return r.IntegrationType != IntegrationAWSProxy || r.HandlerType == "" && !strings.HasPrefix(r.Handler, "param:")
+	return r.IntegrationType != IntegrationAWSProxy || r.Handler.ID == "" && r.Handler.Parameter == ""
+}
+
+// Invoked is the Lambda function an integration or an authorizer invokes, as
+// the template names it: a function of the template (ID), one given by a
+// parameter, or one written as a literal; at most one of the three is set.
+type Invoked struct {
+	// ID and Type are a function of the template (an alias or version
+	// followed to its function). Via and ViaType are the alias or version
+	// the value invokes when it names one rather than the function: the
+	// design links that alias or version, so an edit keeps invoking it.
+	ID, Type     string
+	Via, ViaType string
+	// Parameter is the template parameter that gives the function's ARN.
+	Parameter string
+	// Literal is a function name or ARN written as a literal.
+	Literal string
+}
+
+// String names the function as inspect shows it: its logical ID,
+// param:<Name> for a function given by parameter, the literal, or "".
+func (f Invoked) String() string {
+	switch {
+	case f.ID != "":
+		return f.ID
+	case f.Parameter != "":
+		return model.ARNParameter(f.Parameter).String()
+	}
+	return f.Literal
+}
+
+// Link is the design's link to the function: the alias or version it
+// names, else the function, else the parameter; unset for a literal, which
+// the design cannot link.
+func (f Invoked) Link() model.LambdaLink {
+	switch {
+	case f.Via != "":
+		l := model.Existing(f.Via)
+		l.FunctionType = f.ViaType
+		return l
+	case f.ID != "":
+		l := model.Existing(f.ID)
+		l.FunctionType = f.Type
+		return l
+	case f.Parameter != "":
+		return model.ARNParameter(f.Parameter)
+	}
+	return model.LambdaLink{}
+}
+
+// Describe is the function in words, for messages.
+func (f Invoked) Describe() string {
+	switch {
+	case f.ID != "":
+		return f.ID + " (" + f.Type + ")"
+	case f.Parameter != "":
+		return "the function whose ARN is Parameter " + f.Parameter
+	case f.Literal != "":
+		return f.Literal + " (a function outside the template)"
+	}
+	return ""
 }
 
 // Stage is one stage of an API.
@@ -148,12 +200,8 @@ type Authorizer struct {
 	Resource Resource
 	// Type is the AuthorizerType (Text form); REQUEST for SAM-native APIs.
 	Type string
-	// Handler, HandlerType, HandlerVia and HandlerViaType are the Lambda
-	// the AuthorizerUri invokes, as in Route.
-	Handler        string
-	HandlerType    string
-	HandlerVia     string
-	HandlerViaType string
+	// Handler is the Lambda the AuthorizerUri invokes.
+	Handler Invoked
 	// IdentitySource lists the identity sources (Text form); empty when the
 	// property is absent. IdentitySourceNode is the property as written.
 	IdentitySource     []string
@@ -254,8 +302,8 @@ var invocationsPath = regexp.MustCompile(`functions/(.+)/invocations`)
 // lambda finds the function a value (an IntegrationUri, AuthorizerUri or
 // FunctionArn) invokes: the first function of the template it refers to
 // (an alias or version followed to its function), else the first parameter
-// it refers to as "param:X", else the function written in a literal URI.
-func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
+// it refers to, else the function written in a literal URI.
+func (x *index) lambda(v *yaml.Node) Invoked {
 	refs := x.functionRefs(v)
 	for _, id := range refs {
 		r, ok := x.byID[id]
@@ -265,11 +313,11 @@ func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
 		if r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion {
 			for _, under := range Refs(r.Prop("FunctionName")) {
 				if f, ok := x.byID[under]; ok && isFunctionType(f.Type) {
-					return f.ID, f.Type, r.ID, r.Type
+					return Invoked{ID: f.ID, Type: f.Type, Via: r.ID, ViaType: r.Type}
 				}
 			}
 		}
-		return r.ID, r.Type, "", ""
+		return Invoked{ID: r.ID, Type: r.Type}
 	}
 	for _, id := range refs {
 		if x.t.Parameter(id) == nil {
@@ -280,19 +328,19 @@ func (x *index) lambda(v *yaml.Node) (handler, typ, via, viaType string) {
 		for _, r := range x.all {
 			if isFunctionType(r.Type) && r.Type != TypeLambdaAlias && r.Type != TypeLambdaVersion && slices.Equal(Refs(r.Prop("FunctionName")), []string{id}) {
 				if _, literal := Scalar(r.Prop("FunctionName")); !literal {
-					return r.ID, r.Type, "", ""
+					return Invoked{ID: r.ID, Type: r.Type}
 				}
 			}
 		}
-		return "param:" + id, "", "", ""
+		return Invoked{Parameter: id}
 	}
 	if s, ok := stringValue(v); ok {
 		if m := invocationsPath.FindStringSubmatch(s); m != nil {
-			return m[1], "", "", ""
+			return Invoked{Literal: m[1]}
 		}
-		return s, "", "", ""
+		return Invoked{Literal: s}
 	}
-	return "", "", "", ""
+	return Invoked{}
 }
 
 // functionRefs lists what a value refers to, those that stand where an
@@ -334,17 +382,14 @@ func (x *index) invokesLambda(uri *yaml.Node) bool {
 // is kept per qualifier; the parameter; or the same literal name), and
 // SourceArn is absent or refers to the API. A route's handler does not
 // count permissions scoped to authorizers; an authorizer lists those first.
-func (x *index) permissionsFor(handler, via, api string, authorizer bool) []string {
-	key := strings.TrimPrefix(handler, "param:")
-	if via != "" {
-		key = via
-	}
+func (x *index) permissionsFor(f Invoked, api string, authorizer bool) []string {
+	key := cmp.Or(f.Via, f.ID, f.Parameter, f.Literal)
 	if key == "" {
 		return nil
 	}
 	var scoped, other []string
 	for _, p := range x.perms {
-		if !slices.Contains(p.functions, key) && (p.name == "" || p.name != handler) {
+		if !slices.Contains(p.functions, key) && (p.name == "" || p.name != f.String()) {
 			continue
 		}
 		if p.sourceArn != nil && !slices.Contains(p.source, api) {
@@ -398,8 +443,8 @@ func (x *index) raw(res Resource) API {
 		authorizers[r.ID] = true
 		az := Authorizer{ID: r.ID, Resource: r, Type: Text(r.Prop("AuthorizerType")), IdentitySourceNode: r.Prop("IdentitySource")}
 		az.IdentitySource = textList(az.IdentitySourceNode)
-		az.Handler, az.HandlerType, az.HandlerVia, az.HandlerViaType = x.lambda(r.Prop("AuthorizerUri"))
-		az.PermissionIDs = x.permissionsFor(az.Handler, az.HandlerVia, id, true)
+		az.Handler = x.lambda(r.Prop("AuthorizerUri"))
+		az.PermissionIDs = x.permissionsFor(az.Handler, id, true)
 		a.Authorizers = append(a.Authorizers, az)
 	}
 	// Route responses by the routes they refer to, read once.
@@ -426,12 +471,12 @@ func (x *index) raw(res Resource) API {
 				rt.IntegrationType = Text(integ.Prop("IntegrationType"))
 				uri := integ.Prop("IntegrationUri")
 				if (rt.IntegrationType == IntegrationAWSProxy || rt.IntegrationType == IntegrationAWS) && x.invokesLambda(uri) {
-					rt.Handler, rt.HandlerType, rt.HandlerVia, rt.HandlerViaType = x.lambda(uri)
+					rt.Handler = x.lambda(uri)
 				}
 				break
 			}
 		}
-		rt.PermissionIDs = x.permissionsFor(rt.Handler, rt.HandlerVia, id, false)
+		rt.PermissionIDs = x.permissionsFor(rt.Handler, id, false)
 		rt.AuthorizationType = Text(r.Prop("AuthorizationType"))
 		if n := r.Prop("AuthorizerId"); n != nil {
 			rt.HasAuthorizer = true
@@ -541,24 +586,6 @@ func routeSelector(expr string) string {
 	return ""
 }
 
-// link is the model's view of a handler: the alias or version the value
-// names, else the function, else the parameter.
-func link(handler, typ, via, viaType string) model.LambdaLink {
-	switch {
-	case via != "":
-		l := model.Existing(via)
-		l.FunctionType = viaType
-		return l
-	case typ != "":
-		l := model.Existing(handler)
-		l.FunctionType = typ
-		return l
-	case strings.HasPrefix(handler, "param:"):
-		return model.ARNParameter(strings.TrimPrefix(handler, "param:"))
-	}
-	return model.LambdaLink{}
-}
-
 // design is the model's view of an imported API.
 func design(a API) model.Design {
 	d := model.Design{
@@ -584,11 +611,11 @@ func design(a API) model.Design {
 				e.Foreign = "none"
 			}
 		}
-		e.Handler = link(r.Handler, r.HandlerType, r.HandlerVia, r.HandlerViaType)
+		e.Handler = r.Handler.Link()
 		d.Endpoints = append(d.Endpoints, e)
 		if r.Key == model.RouteConnect && r.HasAuthorizer && d.Authorizer == nil {
 			if az, ok := a.authorizer(r.AuthorizerID); ok && (az.Type == AuthorizerRequest || az.Type == "") {
-				d.Authorizer = &model.Authorizer{Handler: link(az.Handler, az.HandlerType, az.HandlerVia, az.HandlerViaType), IdentitySource: az.IdentitySource}
+				d.Authorizer = &model.Authorizer{Handler: az.Handler.Link(), IdentitySource: az.IdentitySource}
 			}
 		}
 	}
@@ -639,7 +666,7 @@ func pinned(a API) model.Pinned {
 		if r.Foreign() || r.IntegrationID == "" {
 			continue
 		}
-		key := link(r.Handler, r.HandlerType, r.HandlerVia, r.HandlerViaType).Key()
+		key := r.Handler.Link().Key()
 		if _, dup := p.Integrations[key]; !dup {
 			p.Integrations[key] = r.IntegrationID
 		}

@@ -56,26 +56,26 @@ func TestImportForms(t *testing.T) {
 	eq("deployment", chat.Deployment, render.DeployAuto)
 
 	connect := route("$connect")
-	eq("$connect handler", connect.Handler, "Worker")
-	eq("$connect via", connect.HandlerVia, "WorkerLive")
+	eq("$connect handler", connect.Handler.String(), "Worker")
+	eq("$connect via", connect.Handler.Via, "WorkerLive")
 	eq("$connect permissions", connect.PermissionIDs, []string{"AliasPermission"})
 	eq("$connect link", chat.Design.Endpoints[0].Handler.FunctionID, "WorkerLive")
 	eq("$connect link type", chat.Design.Endpoints[0].Handler.FunctionType, render.TypeLambdaAlias)
 	eq("$connect authorizer", connect.AuthorizerID, "Gatekeeper")
 
 	number := route("42")
-	eq("42 via", number.HandlerVia, "WorkerV1")
+	eq("42 via", number.Handler.Via, "WorkerV1")
 	eq("42 two-way", number.TwoWay, true)
 	eq("42 permissions (none names the version)", number.PermissionIDs, []string(nil))
 	eq("42 response selection", number.RouteResponseSelectionExpression, "$default")
 
 	partner := route("partner.order")
-	eq("partner handler", partner.Handler, "param:PartnerFunctionArn")
+	eq("partner handler", partner.Handler.String(), "param:PartnerFunctionArn")
 	eq("partner foreign", partner.Foreign(), false)
 
 	eq("Legacy integration", route("Legacy").IntegrationID, "")
 	eq("Legacy foreign", route("Legacy").Foreign(), true)
-	eq("legacy handler", route("legacy").Handler, "arn:aws:lambda:eu-west-1:123456789012:function:legacy")
+	eq("legacy handler", route("legacy").Handler.String(), "arn:aws:lambda:eu-west-1:123456789012:function:legacy")
 	eq("legacy foreign", route("legacy").Foreign(), true)
 
 	def := route("$default")

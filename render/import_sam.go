@@ -37,7 +37,7 @@ func (x *index) sam(res Resource) API {
 	if authType == AuthorizationCustom {
 		az := Authorizer{Type: AuthorizerRequest, IdentitySourceNode: Get(auth, "IdentitySource")}
 		az.IdentitySource = textList(az.IdentitySourceNode)
-		az.Handler, az.HandlerType, az.HandlerVia, az.HandlerViaType = x.lambda(Get(auth, "AuthArn"))
+		az.Handler = x.lambda(Get(auth, "AuthArn"))
 		a.Authorizers = []Authorizer{az}
 	}
 
@@ -59,7 +59,7 @@ func (x *index) sam(res Resource) API {
 			spec := routes.Content[i+1]
 			key := routes.Content[i]
 			rt := Route{Key: key.Value, KeyNode: key, Spec: spec, IntegrationType: IntegrationAWSProxy}
-			rt.Handler, rt.HandlerType, rt.HandlerVia, rt.HandlerViaType = x.lambda(Get(spec, "FunctionArn"))
+			rt.Handler = x.lambda(Get(spec, "FunctionArn"))
 			if n := Get(spec, "RouteResponseSelectionExpression"); n != nil {
 				rt.RouteResponseSelectionExpression = Text(n)
 				rt.TwoWay = true

@@ -173,7 +173,7 @@ func TestImportCorpusMatchesExpected(t *testing.T) {
 					check(wr.RouteKey+" mode", ep.Mode == model.TwoWay, wr.TwoWay)
 					check(wr.RouteKey+" integration", r.IntegrationID, deref(wr.IntegrationLogicalID))
 					check(wr.RouteKey+" integration type", r.IntegrationType, wr.IntegrationType)
-					check(wr.RouteKey+" handler", r.Handler, deref(wr.HandlerLogicalID))
+					check(wr.RouteKey+" handler", r.Handler.String(), deref(wr.HandlerLogicalID))
 					check(wr.RouteKey+" authorization type", r.AuthorizationType, deref(wr.AuthorizationType))
 					proxy := wr.IntegrationType == render.IntegrationAWSProxy && wr.HandlerLogicalID != nil
 					check(wr.RouteKey+" foreign", ep.Foreign != "", !proxy)
@@ -200,9 +200,9 @@ func TestImportCorpusMatchesExpected(t *testing.T) {
 					if wz.LambdaResolution == "by-physical-name" {
 						// expected.json accepts no handler here: the URI names
 						// the function by its physical name, not by reference.
-						check(wr.RouteKey+" authorizer lambda", az.Handler, "")
+						check(wr.RouteKey+" authorizer lambda", az.Handler.String(), "")
 					} else {
-						check(wr.RouteKey+" authorizer lambda", az.Handler, deref(wz.LambdaLogicalID))
+						check(wr.RouteKey+" authorizer lambda", az.Handler.String(), deref(wz.LambdaLogicalID))
 					}
 					var ids []string
 					if wz.IdentitySource != nil {

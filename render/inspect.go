@@ -78,7 +78,7 @@ func Summarize(apis []API) Summary {
 				LogicalID: optional(r.ID),
 				RouteKey:  scalarValue(r.KeyNode),
 				TwoWay:    r.TwoWay,
-				Handler:   optional(r.Handler),
+				Handler:   optional(r.Handler.String()),
 			}
 			switch {
 			case a.SAM:
@@ -89,7 +89,7 @@ func Summarize(apis []API) Summary {
 			if r.HasAuthorizer {
 				az := &AuthorizerSummary{IdentitySource: identitySources(nil)}
 				if found, ok := a.authorizer(r.AuthorizerID); ok {
-					az.LogicalID, az.Handler = optional(found.ID), optional(found.Handler)
+					az.LogicalID, az.Handler = optional(found.ID), optional(found.Handler.String())
 					az.IdentitySource = identitySources(found.IdentitySourceNode)
 				}
 				rs.Authorizer = az

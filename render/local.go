@@ -37,7 +37,7 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 	for _, az := range a.Authorizers {
 		for _, r := range a.Routes {
 			if r.Key == model.RouteConnect && r.HasAuthorizer && (r.AuthorizerID == az.ID) {
-				out.API.ConnectAuthorizer = &app.Authorizer{Name: az.ID, Function: az.Handler, IdentitySources: az.IdentitySource}
+				out.API.ConnectAuthorizer = &app.Authorizer{Name: az.ID, Function: az.Handler.ID, IdentitySources: az.IdentitySource}
 			}
 		}
 	}
@@ -45,7 +45,7 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 		lr := app.Route{Key: r.Key, TwoWay: r.TwoWay}
 		switch strings.ToUpper(r.IntegrationType) {
 		case IntegrationAWSProxy:
-			lr.Kind, lr.Function = app.Lambda, r.Handler
+			lr.Kind, lr.Function = app.Lambda, r.Handler.ID
 		case "MOCK":
 			lr.Kind, lr.MockStatus = app.Mock, mockStatus(r.Integration)
 		case "HTTP", "HTTP_PROXY":

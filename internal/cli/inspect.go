@@ -99,7 +99,7 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 			if id == "" {
 				id = "(Auth)"
 			}
-			fmt.Fprintf(&b, "  authorizer  %s  %s → %s  identity %s\n", id, orNone(az.Type), orNone(az.Handler), orNone(strings.Join(az.IdentitySource, ", ")))
+			fmt.Fprintf(&b, "  authorizer  %s  %s → %s  identity %s\n", id, orNone(az.Type), orNone(az.Handler.String()), orNone(strings.Join(az.IdentitySource, ", ")))
 		}
 		fmt.Fprintf(&b, "  routes (%d)\n", len(a.Routes))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -117,9 +117,9 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 					auth += " " + r.AuthorizerID
 				}
 			}
-			handler := "→ " + orNone(r.Handler)
-			if r.HandlerVia != "" {
-				handler += " (via " + r.HandlerVia + ")"
+			handler := "→ " + orNone(r.Handler.String())
+			if r.Handler.Via != "" {
+				handler += " (via " + r.Handler.Via + ")"
 			}
 			if r.Foreign() {
 				handler += "  kept as is, not editable as a Lambda link"

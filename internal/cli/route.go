@@ -148,12 +148,8 @@ func caseOnlyMatch(a render.API, sel model.Selection) string {
 // routeHandler names what runs for a route.
 func routeHandler(rt render.Route) string {
 	switch {
-	case rt.Handler != "" && rt.HandlerType != "":
-		return rt.Handler + " (" + rt.HandlerType + ")"
-	case strings.HasPrefix(rt.Handler, "param:"):
-		return "the function whose ARN is Parameter " + strings.TrimPrefix(rt.Handler, "param:")
-	case rt.Handler != "":
-		return rt.Handler + " (a function outside the template)"
+	case rt.Handler.Describe() != "":
+		return rt.Handler.Describe()
 	case rt.IntegrationType != "":
 		return "no Lambda: a " + rt.IntegrationType + " integration"
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/wsdesign/wsdesign/model"
 )
 
-// ParamPrefix marks a handler given by ARN through a template parameter on
-// the command line: param:<ParameterName>.
-const ParamPrefix = "param:"
-
 // Resolver turns the handler names a user writes into Lambda links.
 type Resolver struct {
 	// Existing maps the functions already in the target template to their
@@ -30,8 +26,8 @@ func (r Resolver) Link(handler string) model.LambdaLink {
 	switch {
 	case handler == "":
 		return model.LambdaLink{}
-	case strings.HasPrefix(handler, ParamPrefix):
-		return model.ARNParameter(strings.TrimPrefix(handler, ParamPrefix))
+	case strings.HasPrefix(handler, model.ParamPrefix):
+		return model.ARNParameter(strings.TrimPrefix(handler, model.ParamPrefix))
 	case r.Existing[handler] != "":
 		l := model.Existing(handler)
 		l.FunctionType = r.Existing[handler]
