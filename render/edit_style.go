@@ -196,20 +196,9 @@ func longForm(n *yaml.Node) *yaml.Node {
 	if n.Kind == yaml.AliasNode {
 		return longForm(n.Alias)
 	}
-	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
-		key := "Fn::" + name
-		if name == "Ref" || name == "Condition" {
-			key = name
-		}
-		value := longForm(arg)
-		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
-			// !GetAtt Fn.Arn splits at the first dot: the attribute may hold more.
-			if id, attr, ok := strings.Cut(arg.Value, "."); ok {
-				value = splitGetAtt(id, attr)
-			}
-		}
+	if key, arg, ok := longIntrinsic(n); ok {
 		return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{
-			{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, value}}
+			{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, longForm(arg)}}
 	}
 	c := *n
 	c.Anchor = ""
@@ -218,12 +207,6 @@ func longForm(n *yaml.Node) *yaml.Node {
 		c.Content[i] = longForm(k)
 	}
 	return &c
-}
-
-// splitGetAtt is the list argument of a long-form Fn::GetAtt.
-func splitGetAtt(id, attr string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
-		{Kind: yaml.ScalarNode, Tag: "!!str", Value: id}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: attr}}}
 }
 
 // shortForm returns a copy of n with every long-form intrinsic that has a

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -160,9 +159,7 @@ func canonical(n *yaml.Node) *yaml.Node {
 			return
 		}
 		if n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "Fn::GetAtt" && n.Content[1].Kind == yaml.ScalarNode {
-			if id, attr, ok := strings.Cut(n.Content[1].Value, "."); ok {
-				n.Content[1] = splitGetAtt(id, attr)
-			}
+			n.Content[1] = getAttList(n.Content[1].Value)
 		}
 		for _, c := range n.Content {
 			walk(c)

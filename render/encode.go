@@ -74,8 +74,17 @@ func (w jsonWriter) newline(depth int) {
 }
 
 func (w jsonWriter) value(n *yaml.Node, depth int) error {
-	if name, arg, ok := Intrinsic(n); ok && n.Style&yaml.TaggedStyle != 0 {
-		return w.longForm(name, arg, depth)
+	if key, arg, ok := longIntrinsic(n); ok {
+		w.buf.WriteByte('{')
+		w.newline(depth + 1)
+		w.str(key)
+		w.buf.WriteString(": ")
+		if err := w.value(arg, depth+1); err != nil {
+			return err
+		}
+		w.newline(depth)
+		w.buf.WriteByte('}')
+		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -121,36 +130,6 @@ func (w jsonWriter) value(n *yaml.Node, depth int) error {
 	default:
 		return fmt.Errorf("line %d: cannot write a YAML node of kind %d as JSON", n.Line, n.Kind)
 	}
-	return nil
-}
-
-// longForm writes a short-form intrinsic (!Ref X, !GetAtt X.Arn, !Sub s) in
-// the long form JSON can hold ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}).
-func (w jsonWriter) longForm(name string, arg *yaml.Node, depth int) error {
-	key := "Fn::" + name
-	if name == "Ref" || name == "Condition" {
-		key = name
-	}
-	w.buf.WriteByte('{')
-	w.newline(depth + 1)
-	w.str(key)
-	w.buf.WriteString(": ")
-	if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
-		// !GetAtt Fn.Arn splits at the first dot: the attribute may hold more.
-		id, attr, _ := strings.Cut(arg.Value, ".")
-		w.buf.WriteByte('[')
-		w.newline(depth + 2)
-		w.str(id)
-		w.buf.WriteByte(',')
-		w.newline(depth + 2)
-		w.str(attr)
-		w.newline(depth + 1)
-		w.buf.WriteByte(']')
-	} else if err := w.value(arg, depth+1); err != nil {
-		return err
-	}
-	w.newline(depth)
-	w.buf.WriteByte('}')
 	return nil
 }
 

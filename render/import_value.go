@@ -35,14 +35,13 @@ type jsNumber float64
 // string, bool, jsNumber or nil.
 func resolve(n *yaml.Node) any {
 	v := n.Value
-	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+	// A quoted scalar is a string, and so is one tagged !!str: explicitly, or
+	// as the argument of a short-form intrinsic (!Ref 42 refers to "42").
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 || n.Tag == "!!str" {
 		return v
 	}
 	if n.Style&yaml.TaggedStyle != 0 {
-		switch n.Tag {
-		case "!!str":
-			return v
-		case "!!null":
+		if n.Tag == "!!null" {
 			return nil
 		}
 		// Other explicit tags (!!int …) fall through to the plain reading.
@@ -144,30 +143,11 @@ func writeJSON(b *strings.Builder, n *yaml.Node, depth int) {
 		writeJSON(b, n.Alias, depth+1)
 		return
 	}
-	if n.Style&yaml.TaggedStyle != 0 && shortTags[n.Tag] {
-		name, arg, _ := Intrinsic(n)
-		key := "Fn::" + name
-		if name == "Ref" || name == "Condition" {
-			key = name
-		}
+	if key, arg, ok := longIntrinsic(n); ok {
 		b.WriteByte('{')
 		writeJSONString(b, key)
 		b.WriteByte(':')
-		if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
-			// !GetAtt X.Attr is [X, Attr] in long form.
-			b.WriteByte('[')
-			res, attr, dotted := strings.Cut(arg.Value, ".")
-			writeJSONString(b, res)
-			if dotted {
-				b.WriteByte(',')
-				writeJSONString(b, attr)
-			}
-			b.WriteByte(']')
-		} else if arg.Kind == yaml.ScalarNode {
-			writeJSONString(b, arg.Value)
-		} else {
-			writeJSON(b, arg, depth+1)
-		}
+		writeJSON(b, arg, depth+1)
 		b.WriteByte('}')
 		return
 	}

@@ -43,6 +43,36 @@ func Intrinsic(n *yaml.Node) (name string, arg *yaml.Node, ok bool) {
 	return "", nil, false
 }
 
+// longIntrinsic reads a short-form intrinsic (!Ref X, !GetAtt X.Arn) as its
+// long form: the mapping key (Ref, Condition, Fn::<Name>) and the argument,
+// with the !GetAtt string split at its first dot into [X, Attr] (the
+// attribute may hold more dots), as cfn-flip converts it. Every writer of
+// the long form (JSON output, compact JSON values, long-form YAML) uses it.
+func longIntrinsic(n *yaml.Node) (key string, arg *yaml.Node, ok bool) {
+	if n == nil || n.Style&yaml.TaggedStyle == 0 || !shortTags[n.Tag] {
+		return "", nil, false
+	}
+	name, arg, _ := Intrinsic(n)
+	key = "Fn::" + name
+	if name == "Ref" || name == "Condition" {
+		key = name
+	}
+	if name == "GetAtt" && arg.Kind == yaml.ScalarNode {
+		arg = getAttList(arg.Value)
+	}
+	return key, arg, true
+}
+
+// getAttList is the list form of a GetAtt argument written as one string:
+// "X.Arn" is [X, Arn], split at the first dot.
+func getAttList(s string) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, part := range strings.SplitN(s, ".", 2) {
+		seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: part})
+	}
+	return seq
+}
+
 // Scalar returns the value of a plain scalar node (not an intrinsic).
 func Scalar(n *yaml.Node) (string, bool) {
 	if n == nil {
