@@ -351,16 +351,16 @@ func (x *index) functionRefs(v *yaml.Node) []string {
 	refs := Refs(v)
 	var first []string
 	if name, arg, ok := Intrinsic(v); ok && name == "Sub" {
-		if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
-			arg = arg.Content[0]
-		}
-		if m := invocationsPath.FindStringSubmatch(arg.Value); m != nil {
+		s, _, _ := subArgs(arg)
+		if m := invocationsPath.FindStringSubmatch(s); m != nil {
 			seg := m[1]
 			if i := strings.LastIndex(seg, ":function:"); i >= 0 {
 				seg = seg[i:]
 			}
-			for _, sm := range subVar.FindAllStringSubmatch(seg, -1) {
-				first = append(first, strings.SplitN(sm[1], ".", 2)[0])
+			for _, p := range subParts(seg) {
+				if p.variable != "" {
+					first = append(first, p.ref())
+				}
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -87,7 +86,71 @@ func Scalar(n *yaml.Node) (string, bool) {
 	return n.Value, true
 }
 
-var subVar = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
+// subArgs reads the argument of Fn::Sub: the string, and the variables map
+// of the list form (nil when not given). ok is false when the string is not
+// a plain scalar.
+func subArgs(arg *yaml.Node) (s string, vars *yaml.Node, ok bool) {
+	if arg != nil && arg.Kind == yaml.SequenceNode {
+		if len(arg.Content) == 0 {
+			return "", nil, false
+		}
+		if len(arg.Content) > 1 {
+			vars = arg.Content[1]
+		}
+		arg = arg.Content[0]
+	}
+	s, ok = Scalar(arg)
+	return s, vars, ok
+}
+
+// subPart is a piece of a Fn::Sub string: literal text, or a variable
+// (${Name}, ${Resource.Attribute}).
+type subPart struct {
+	text, variable string
+}
+
+// ref is the logical ID or parameter a variable names: the part before its
+// first dot.
+func (p subPart) ref() string { return strings.SplitN(p.variable, ".", 2)[0] }
+
+// subParts splits a Fn::Sub string into literal text and variables, as
+// CloudFormation reads it: ${!Literal} is the text ${Literal}, and a "${"
+// with no closing brace, or "${}", is text.
+func subParts(s string) []subPart {
+	var out []subPart
+	text := func(t string) {
+		if t == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].variable == "" {
+			out[n-1].text += t
+			return
+		}
+		out = append(out, subPart{text: t})
+	}
+	for s != "" {
+		i := strings.Index(s, "${")
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(s[i:], '}')
+		}
+		if j < 0 {
+			text(s)
+			break
+		}
+		text(s[:i])
+		switch v := s[i+2 : i+j]; {
+		case v == "":
+			text("${}")
+		case v[0] == '!':
+			text("${" + v[1:] + "}")
+		default:
+			out = append(out, subPart{variable: v})
+		}
+		s = s[i+j+1:]
+	}
+	return out
+}
 
 // Refs lists the names a value refers to through Ref, GetAtt and Sub,
 // in order of first appearance and without repeats. Pseudo parameters
@@ -132,18 +195,11 @@ func Refs(n *yaml.Node) []string {
 					return
 				}
 			case "Sub":
-				str, vars := arg, (*yaml.Node)(nil)
-				if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
-					str = arg.Content[0]
-					if len(arg.Content) > 1 {
-						vars = arg.Content[1]
-					}
-				}
-				if s, ok := Scalar(str); ok {
-					for _, m := range subVar.FindAllStringSubmatch(s, -1) {
-						name := strings.SplitN(m[1], ".", 2)[0]
-						if Get(vars, name) == nil {
-							add(name)
+				s, vars, ok := subArgs(arg)
+				if ok {
+					for _, p := range subParts(s) {
+						if p.variable != "" && Get(vars, p.variable) == nil {
+							add(p.ref())
 						}
 					}
 				}

@@ -198,33 +198,29 @@ func (r localResolver) resolve(n *yaml.Node) (string, bool) {
 			return r.getAtt(parts[0], parts[1])
 		}
 	case "Sub":
-		tpl, vars := arg, (*yaml.Node)(nil)
-		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
-			tpl, vars = arg.Content[0], arg.Content[1]
-		}
-		s, isStr := Scalar(tpl)
+		s, vars, isStr := subArgs(arg)
 		if !isStr {
 			return "", false
 		}
 		all := true
-		out := subVar.ReplaceAllStringFunc(s, func(m string) string {
-			key := m[2 : len(m)-1]
-			if v := Get(vars, key); v != nil {
-				x, ok := r.resolve(v)
-				all = all && ok
-				return x
-			}
+		var out strings.Builder
+		for _, p := range subParts(s) {
 			var x string
-			var ok bool
-			if i := strings.Index(key, "."); i > 0 {
-				x, ok = r.getAtt(key[:i], key[i+1:])
-			} else {
-				x, ok = r.ref(key)
+			ok := true
+			switch id, attr, dotted := strings.Cut(p.variable, "."); {
+			case p.variable == "":
+				x = p.text
+			case Get(vars, p.variable) != nil:
+				x, ok = r.resolve(Get(vars, p.variable))
+			case dotted:
+				x, ok = r.getAtt(id, attr)
+			default:
+				x, ok = r.ref(id)
 			}
 			all = all && ok
-			return x
-		})
-		return strings.ReplaceAll(out, "${!", "${"), all
+			out.WriteString(x)
+		}
+		return out.String(), all
 	case "Join":
 		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 && arg.Content[1].Kind == yaml.SequenceNode {
 			all := true

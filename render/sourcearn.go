@@ -61,41 +61,21 @@ func flattenArn(n *yaml.Node, out *[]arnPart, depth int) bool {
 			return true
 		}
 	case "Sub":
-		str, vars := arg, (*yaml.Node)(nil)
-		if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
-			str = arg.Content[0]
-			if len(arg.Content) > 1 {
-				vars = arg.Content[1]
-			}
-		}
-		s, ok := Scalar(str)
+		s, vars, ok := subArgs(arg)
 		if !ok {
 			return false
 		}
-		for s != "" {
-			i := strings.Index(s, "${")
-			if i < 0 {
-				*out = append(*out, arnPart{text: s})
-				break
-			}
-			j := strings.IndexByte(s[i:], '}')
-			if j < 0 {
-				*out = append(*out, arnPart{text: s})
-				break
-			}
-			*out = append(*out, arnPart{text: s[:i]})
-			v := s[i+2 : i+j]
+		for _, p := range subParts(s) {
 			switch {
-			case strings.HasPrefix(v, "!"):
-				*out = append(*out, arnPart{text: "${" + v[1:] + "}"})
-			case Get(vars, v) != nil:
-				if !flattenArn(Get(vars, v), out, depth+1) {
+			case p.variable == "":
+				*out = append(*out, arnPart{text: p.text})
+			case Get(vars, p.variable) != nil:
+				if !flattenArn(Get(vars, p.variable), out, depth+1) {
 					*out = append(*out, arnPart{ref: "?"})
 				}
 			default:
-				*out = append(*out, arnPart{ref: strings.SplitN(v, ".", 2)[0]})
+				*out = append(*out, arnPart{ref: p.ref()})
 			}
-			s = s[i+j+1:]
 		}
 		return true
 	case "Join":
