@@ -165,8 +165,8 @@ func (r *run) checkLogging(res render.Resource, props *yaml.Node) {
 	}
 	settings("DefaultRouteSettings", render.Get(props, "DefaultRouteSettings"))
 	if rs := render.Get(props, "RouteSettings"); rs != nil && rs.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(rs.Content); i += 2 {
-			settings("RouteSettings."+rs.Content[i].Value, rs.Content[i+1])
+		for k, v := range render.Pairs(rs) {
+			settings("RouteSettings."+k.Value, v)
 		}
 	}
 }

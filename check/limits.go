@@ -30,14 +30,14 @@ func deployedResources(t *render.Template) (total int, added map[string]int) {
 			}
 			events := res.Prop("Events")
 			if events != nil && events.Kind == yaml.MappingNode {
-				for i := 1; i < len(events.Content); i += 2 {
-					typ, _ := render.Scalar(render.Get(events.Content[i], "Type"))
+				for _, ev := range render.Pairs(events) {
+					typ, _ := render.Scalar(render.Get(ev, "Type"))
 					n += eventResources(typ)
 					switch typ {
 					case "Api":
-						implicitRestAPI = implicitRestAPI || render.Get(render.Get(events.Content[i], "Properties"), "RestApiId") == nil
+						implicitRestAPI = implicitRestAPI || render.Get(render.Get(ev, "Properties"), "RestApiId") == nil
 					case "HttpApi":
-						implicitHTTPAPI = implicitHTTPAPI || render.Get(render.Get(events.Content[i], "Properties"), "ApiId") == nil
+						implicitHTTPAPI = implicitHTTPAPI || render.Get(render.Get(ev, "Properties"), "ApiId") == nil
 					}
 				}
 			}
@@ -118,9 +118,9 @@ func (r *run) checkResourceCount() {
 	}
 	// The finding belongs to the whole template: it sits on the Resources key.
 	var key *yaml.Node
-	for i := 0; i+1 < len(r.t.Root.Content); i += 2 {
-		if r.t.Root.Content[i].Value == "Resources" {
-			key = r.t.Root.Content[i]
+	for k := range render.Pairs(r.t.Root) {
+		if k.Value == "Resources" {
+			key = k
 		}
 	}
 	r.reportTemplate(TooManyResources, key, msg)

@@ -123,8 +123,8 @@ func (r *run) checkSAMGlobals() {
 		r.reportTemplate(SAMProperty, g, fmt.Sprintf("Globals.WebSocketApi is %s; SAM wants a mapping of properties", describePy(g)))
 		return
 	}
-	for i := 0; i+1 < len(g.Content); i += 2 {
-		if k := g.Content[i]; !slices.Contains(samGlobals, k.Value) {
+	for k := range render.Pairs(g) {
+		if !slices.Contains(samGlobals, k.Value) {
 			r.reportTemplate(SAMProperty, k, fmt.Sprintf("Globals.WebSocketApi cannot set %s; SAM accepts there only %s", k.Value, strings.Join(samGlobals, ", ")))
 		}
 	}
@@ -135,8 +135,7 @@ func (r *run) checkSAMGlobals() {
 func (r *run) checkSAM(a render.API) {
 	api := a.Resource
 	if props := render.Get(api.Node, "Properties"); props != nil && props.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(props.Content); i += 2 {
-			k := props.Content[i]
+		for k := range render.Pairs(props) {
 			if _, known := samProperties[k.Value]; !known {
 				r.report(SAMProperty, api, k, "SAM knows no property %s of AWS::Serverless::WebSocketApi%s", k.Value, suggest(k.Value, samProperties))
 			}
@@ -178,8 +177,7 @@ func (r *run) checkSAMRoutes(a render.API) {
 		return
 	}
 	ids := map[string]string{} // logical ID SAM writes → the first route key that makes it
-	for i := 0; i+1 < len(routes.Content); i += 2 {
-		keyNode, spec := routes.Content[i], routes.Content[i+1]
+	for keyNode, spec := range render.Pairs(routes) {
 		key := keyNode.Value
 		if id, ok := render.SAMRouteID(api.ID, key); ok {
 			if first, dup := ids[id]; dup {
@@ -334,8 +332,8 @@ func alphanumeric(s string) bool {
 // settingNames lists the keys of a mapping but one, for a message.
 func settingNames(m *yaml.Node, except string) string {
 	var names []string
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if k := m.Content[i].Value; k != except {
+	for k := range render.Pairs(m) {
+		if k := k.Value; k != except {
 			names = append(names, k)
 		}
 	}

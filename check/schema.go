@@ -162,8 +162,7 @@ func (v validator) value(s *jsonSchema, n *yaml.Node, path string) {
 
 func (v validator) object(s *jsonSchema, n *yaml.Node, path string) {
 	closed := string(s.AdditionalProperties) == "false"
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
+	for k, val := range render.Pairs(n) {
 		if sub, ok := s.Properties[k.Value]; ok {
 			v.value(sub, val, path+"."+k.Value)
 			continue

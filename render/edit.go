@@ -110,12 +110,8 @@ func (e *Edit) failf(n *yaml.Node, format string, args ...any) error {
 // (of its key in Content) and its current intended value.
 func (e *Edit) entry(section, id string) (*yaml.Node, int, error) {
 	m := Get(e.t.Root, section)
-	if m != nil {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == id {
-				return m, i, nil
-			}
-		}
+	if i := keyIndex(m, id); i >= 0 {
+		return m, i, nil
 	}
 	return m, -1, fmt.Errorf("%w: %s has no entry %s", ErrEdit, section, id)
 }
@@ -158,10 +154,8 @@ func (e *Edit) Add(section, id string, node *yaml.Node, after string) error {
 	at, ok := e.anchors[entryRef{section, after}]
 	if !ok {
 		last := len(m.Content) - 2
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == after {
-				last = i
-			}
+		if i := keyIndex(m, after); i >= 0 { // keys are unique: Parse refuses repeats
+			last = i
 		}
 		at = e.insertPoint(m, last)
 	}
@@ -224,18 +218,9 @@ func (e *Edit) Remove(section, id string) error {
 		}
 	}
 	if left == 0 && len(e.created[section]) == 0 && section != SectionResources {
-		return e.removeKey(e.t.Root, e.rootIndex(section))
+		return e.removeKey(e.t.Root, keyIndex(e.t.Root, section))
 	}
 	return e.removeKey(m, i)
-}
-
-func (e *Edit) rootIndex(key string) int {
-	for i := 0; i+1 < len(e.t.Root.Content); i += 2 {
-		if e.t.Root.Content[i].Value == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // removeKey records the removal of entry i (the index of its key) of m.
@@ -638,15 +623,6 @@ func (e *Edit) insertKey(m *yaml.Node, key string, value *yaml.Node) error {
 	return nil
 }
 
-func keyIndex(m *yaml.Node, key string) int {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return i
-		}
-	}
-	return -1
-}
-
 // setPath sets (or with a nil value removes) the value at path in a tree,
 // creating missing mappings and removing emptied ones.
 func setPath(n *yaml.Node, path []string, value *yaml.Node) error {
@@ -769,7 +745,7 @@ func (e *Edit) createSections() error {
 			continue
 		}
 		root := e.t.Root
-		if i := e.rootIndex(section); i >= 0 {
+		if i := keyIndex(e.t.Root, section); i >= 0 {
 			if err := e.replaceValue(root.Content[i], root.Content[i+1], m); err != nil {
 				return err
 			}

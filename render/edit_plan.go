@@ -747,16 +747,14 @@ func conform(n, api *yaml.Node) *yaml.Node {
 		c.Content = append(c.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "Condition"}, cond)
 	}
 	rank := func(key string) int {
-		for i := 0; i+1 < len(api.Content); i += 2 {
-			if api.Content[i].Value == key {
-				return i
-			}
+		if i := keyIndex(api, key); i >= 0 {
+			return i
 		}
 		return len(api.Content)
 	}
 	pairs := make([][2]*yaml.Node, 0, len(c.Content)/2)
-	for i := 0; i+1 < len(c.Content); i += 2 {
-		pairs = append(pairs, [2]*yaml.Node{c.Content[i], c.Content[i+1]})
+	for k, v := range Pairs(&c) {
+		pairs = append(pairs, [2]*yaml.Node{k, v})
 	}
 	slices.SortStableFunc(pairs, func(x, y [2]*yaml.Node) int { return rank(x[0].Value) - rank(y[0].Value) })
 	c.Content = c.Content[:0]
@@ -942,9 +940,8 @@ func (p *apiPlan) dropParameters(removed []string) error {
 	}
 	still := map[string]bool{}
 	root := p.e.t.Root
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		section, v := root.Content[i].Value, root.Content[i+1]
-		switch section {
+	for k, v := range Pairs(root) {
+		switch section := k.Value; section {
 		case SectionParameters:
 			continue
 		case SectionResources:

@@ -163,8 +163,8 @@ func (e *Edit) renameStage(api, from, to string) error {
 		}
 	}
 	outs := Get(e.t.Root, SectionOutputs)
-	for i := 0; outs != nil && i+1 < len(outs.Content); i += 2 {
-		if err := visit(SectionOutputs, outs.Content[i].Value, outs.Content[i+1]); err != nil {
+	for k, v := range Pairs(outs) {
+		if err := visit(SectionOutputs, k.Value, v); err != nil {
 			return err
 		}
 	}

@@ -72,8 +72,7 @@ func (c *styleCounts) walk(n *yaml.Node) {
 		c.short++
 	}
 	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		for k, v := range Pairs(n) {
 			if k.Value == "Ref" || strings.HasPrefix(k.Value, "Fn::") {
 				c.long++
 			}

@@ -24,17 +24,17 @@ func (e *Edit) verify(out []byte) error {
 	}
 	root, root2 := e.t.Root, t2.Root
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		key := root.Content[i].Value
+	for k, v := range Pairs(root) {
+		key := k.Value
 		seen[key] = true
 		got := Get(root2, key)
 		if !touched[key] {
-			if !Same(root.Content[i+1], got) {
+			if !Same(v, got) {
 				return fmt.Errorf("%w: the edit would change %s, which it does not touch", ErrEdit, key)
 			}
 			continue
 		}
-		if err := e.verifySection(key, root.Content[i+1], got); err != nil {
+		if err := e.verifySection(key, v, got); err != nil {
 			return err
 		}
 	}
@@ -43,16 +43,16 @@ func (e *Edit) verify(out []byte) error {
 			return fmt.Errorf("%w: %s was not added", ErrEdit, key)
 		}
 	}
-	for i := 0; i+1 < len(root2.Content); i += 2 {
-		key := root2.Content[i].Value
+	for k, v := range Pairs(root2) {
+		key := k.Value
 		if v, ok := e.topLevel[key]; ok && !seen[key] {
-			if !Same(v, root2.Content[i+1]) {
+			if !Same(v, v) {
 				return fmt.Errorf("%w: %s does not read back as intended", ErrEdit, key)
 			}
 			continue
 		}
 		if !seen[key] {
-			if err := e.verifySection(key, nil, root2.Content[i+1]); err != nil {
+			if err := e.verifySection(key, nil, v); err != nil {
 				return err
 			}
 		}
@@ -81,9 +81,9 @@ func (e *Edit) verifySection(section string, before, after *yaml.Node) error {
 	}
 	inBefore := map[string]bool{}
 	if before != nil {
-		for i := 0; i+1 < len(before.Content); i += 2 {
-			inBefore[before.Content[i].Value] = true
-			if err := check(before.Content[i].Value, before.Content[i+1]); err != nil {
+		for k, v := range Pairs(before) {
+			inBefore[k.Value] = true
+			if err := check(k.Value, v); err != nil {
 				return err
 			}
 		}

@@ -93,14 +93,16 @@ func (w jsonWriter) value(n *yaml.Node, depth int) error {
 			return nil
 		}
 		w.buf.WriteByte('{')
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if i > 0 {
+		first := true
+		for k, v := range Pairs(n) {
+			if !first {
 				w.buf.WriteByte(',')
 			}
+			first = false
 			w.newline(depth + 1)
-			w.str(n.Content[i].Value)
+			w.str(k.Value)
 			w.buf.WriteString(": ")
-			if err := w.value(n.Content[i+1], depth+1); err != nil {
+			if err := w.value(v, depth+1); err != nil {
 				return err
 			}
 		}

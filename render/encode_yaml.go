@@ -79,13 +79,15 @@ func (w blockWriter) document(n *yaml.Node) {
 
 // mapping writes the pairs of a non-empty mapping at depth.
 func (w blockWriter) mapping(n *yaml.Node, depth int) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if i > 0 {
+	first := true
+	for k, v := range Pairs(n) {
+		if !first {
 			w.pad(depth)
 		}
-		w.scalar(n.Content[i], depth)
+		first = false
+		w.scalar(k, depth)
 		w.buf.WriteByte(':')
-		w.value(n.Content[i+1], depth)
+		w.value(v, depth)
 	}
 }
 

@@ -55,9 +55,7 @@ func (x *index) sam(res Resource) API {
 		routes = routes.Alias
 	}
 	if routes != nil && routes.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(routes.Content); i += 2 {
-			spec := routes.Content[i+1]
-			key := routes.Content[i]
+		for key, spec := range Pairs(routes) {
 			rt := Route{Key: key.Value, KeyNode: key, Spec: spec, IntegrationType: IntegrationAWSProxy}
 			rt.Handler = x.lambda(Get(spec, "FunctionArn"))
 			if n := Get(spec, "RouteResponseSelectionExpression"); n != nil {

@@ -30,8 +30,8 @@ func TestSubParts(t *testing.T) {
 // them, in either form; ${!X} is text.
 func TestRefsOfSub(t *testing.T) {
 	for src, want := range map[string][]string{
-		`v: !Sub "${Api}/${Fn.Arn}/${!Skip}"`:                      {"Api", "Fn"},
-		`v: !Sub ["${Api}/${Local}", {Local: !Ref Param}]`:         {"Api", "Param"},
+		`v: !Sub "${Api}/${Fn.Arn}/${!Skip}"`:                       {"Api", "Fn"},
+		`v: !Sub ["${Api}/${Local}", {Local: !Ref Param}]`:          {"Api", "Param"},
 		`v: {"Fn::Sub": ["${A.B}-${Local}", {Local: !GetAtt C.D}]}`: {"A", "C"},
 	} {
 		var doc yaml.Node

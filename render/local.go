@@ -121,8 +121,8 @@ func addVars(into map[string]*yaml.Node, m *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		into[m.Content[i].Value] = m.Content[i+1]
+	for k, v := range Pairs(m) {
+		into[k.Value] = v
 	}
 }
 
@@ -339,8 +339,8 @@ func (r localResolver) plain(n *yaml.Node) any {
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			m[n.Content[i].Value] = r.plain(n.Content[i+1])
+		for k, v := range Pairs(n) {
+			m[k.Value] = r.plain(v)
 		}
 		return m
 	case yaml.SequenceNode:

@@ -67,8 +67,8 @@ func (t *Template) parameterNames() []string {
 		return nil
 	}
 	var names []string
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		names = append(names, m.Content[i].Value)
+	for k := range Pairs(m) {
+		names = append(names, k.Value)
 	}
 	return names
 }

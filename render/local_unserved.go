@@ -155,8 +155,8 @@ func (r localResolver) eventSources() []app.NotEmulated {
 			if events == nil || events.Kind != yaml.MappingNode {
 				continue
 			}
-			for i := 0; i+1 < len(events.Content); i += 2 {
-				typ := Text(Get(events.Content[i+1], "Type"))
+			for k, ev := range Pairs(events) {
+				typ := Text(Get(ev, "Type"))
 				if typ == "" {
 					continue
 				}
@@ -164,9 +164,9 @@ func (r localResolver) eventSources() []app.NotEmulated {
 				if !ok {
 					feeds[0] = typ + " event"
 				}
-				n := app.NotEmulated{LogicalID: events.Content[i].Value, Type: typ, Function: res.ID, Feeds: feeds[0]}
+				n := app.NotEmulated{LogicalID: k.Value, Type: typ, Function: res.ID, Feeds: feeds[0]}
 				if feeds[1] != "" {
-					n.Source = target(Get(Get(events.Content[i+1], "Properties"), feeds[1]))
+					n.Source = target(Get(Get(ev, "Properties"), feeds[1]))
 				}
 				out = append(out, n)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"regexp"
 	"slices"
@@ -221,8 +222,7 @@ func (t *Template) checkNodes() error {
 		}
 		if n.Kind == yaml.MappingNode {
 			seen := make(map[string]*yaml.Node, len(n.Content)/2)
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
+			for k := range Pairs(n) {
 				if k.Kind == yaml.ScalarNode && k.Value != "<<" {
 					if first, dup := seen[k.Value]; dup {
 						return &Error{Pos: t.Pos(k), Msg: fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, first.Line)}
@@ -300,10 +300,10 @@ func (t *Template) mergeKeys(n *yaml.Node, depth int) error {
 		if m == nil || m.Kind != yaml.MappingNode {
 			return &Error{Pos: t.Pos(src), Msg: "a YAML merge key (<<) takes a mapping or a list of mappings"}
 		}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if k := m.Content[i].Value; !own[k] {
-				own[k] = true
-				pairs = append(pairs, m.Content[i], m.Content[i+1])
+		for k, v := range Pairs(m) {
+			if !own[k.Value] {
+				own[k.Value] = true
+				pairs = append(pairs, k, v)
 			}
 		}
 	}
@@ -350,8 +350,7 @@ func (t *Template) Resources() []Resource {
 		return nil
 	}
 	out := make([]Resource, 0, len(m.Content)/2)
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
+	for k, v := range Pairs(m) {
 		r := Resource{ID: k.Value, Key: k, Node: v}
 		if ty := Get(v, "Type"); ty != nil && ty.Kind == yaml.ScalarNode {
 			r.Type = ty.Value
@@ -383,8 +382,8 @@ func (t *Template) Taken() func(string) bool {
 		if m == nil {
 			continue
 		}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			ids[m.Content[i].Value] = true
+		for k := range Pairs(m) {
+			ids[k.Value] = true
 		}
 	}
 	return func(id string) bool { return ids[id] }
@@ -401,12 +400,38 @@ func Get(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i+1]
 	}
 	return nil
+}
+
+// Pairs yields the keys and values of a mapping node in order, and nothing
+// for a nil node or one of another kind.
+func Pairs(m *yaml.Node) iter.Seq2[*yaml.Node, *yaml.Node] {
+	return func(yield func(k, v *yaml.Node) bool) {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if !yield(m.Content[i], m.Content[i+1]) {
+				return
+			}
+		}
+	}
+}
+
+// keyIndex is the position of a key in a mapping's Content, or -1.
+func keyIndex(m *yaml.Node, key string) int {
+	if m == nil {
+		return -1
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func checkJSON(src []byte) error {

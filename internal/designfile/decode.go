@@ -152,8 +152,7 @@ func (d decoder) fields(m *yaml.Node, prefix string, known ...string) (map[strin
 		return nil, d.fail(m, "%s: a mapping with %s", where, strings.Join(known, ", "))
 	}
 	out := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
+	for k, v := range render.Pairs(m) {
 		if !slices.Contains(known, k.Value) {
 			if where == "" {
 				return nil, d.fail(k, "unknown field %q (known: %s)", k.Value, strings.Join(known, ", "))
