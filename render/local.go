@@ -42,7 +42,16 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 		}
 	}
 	for _, r := range a.Routes {
-		lr := app.Route{Key: r.Key, TwoWay: r.TwoWay}
+		// API Gateway answers only through both halves: the expression on
+		// the route and a route response.
+		lr := app.Route{Key: r.Key, TwoWay: r.RouteResponseSelectionExpression != "" && len(r.RouteResponseIDs) > 0}
+		switch {
+		case lr.TwoWay:
+		case r.RouteResponseSelectionExpression != "":
+			lr.HalfTwoWay = "RouteResponseSelectionExpression but no RouteResponse"
+		case len(r.RouteResponseIDs) > 0:
+			lr.HalfTwoWay = "a RouteResponse but no RouteResponseSelectionExpression"
+		}
 		switch strings.ToUpper(r.IntegrationType) {
 		case IntegrationAWSProxy:
 			lr.Kind, lr.Function = app.Lambda, r.Handler.ID

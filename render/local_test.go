@@ -52,6 +52,15 @@ Resources:
         send:
           FunctionArn: !GetAtt Handler.Arn
           RouteResponseSelectionExpression: $default
+        half:
+          FunctionArn: !GetAtt Handler.Arn
+          RouteResponseSelectionExpression: $default
+  SendResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiSendRoute
+      RouteResponseKey: $default
 `
 
 func TestLocal(t *testing.T) {
@@ -67,7 +76,10 @@ func TestLocal(t *testing.T) {
 	if az := a.API.ConnectAuthorizer; az == nil || az.Function != "Inline" || len(az.IdentitySources) != 1 {
 		t.Errorf("authorizer %+v", az)
 	}
-	if len(a.API.Routes) != 2 || a.API.Routes[1] != (app.Route{Key: "send", TwoWay: true, Kind: app.Lambda, Function: "Handler"}) {
+	// SAM writes no route response: a route with only the expression sends
+	// nothing back, as in API Gateway.
+	if len(a.API.Routes) != 3 || a.API.Routes[1] != (app.Route{Key: "send", TwoWay: true, Kind: app.Lambda, Function: "Handler"}) ||
+		a.API.Routes[2] != (app.Route{Key: "half", HalfTwoWay: "RouteResponseSelectionExpression but no RouteResponse", Kind: app.Lambda, Function: "Handler"}) {
 		t.Errorf("routes %+v", a.API.Routes)
 	}
 	fns := map[string]app.Function{}

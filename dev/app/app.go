@@ -38,9 +38,13 @@ type API struct {
 
 // Route is one route key with its integration.
 type Route struct {
-	Key    string
-	TwoWay bool // the route has a route response
-	Kind   string
+	Key string
+	// TwoWay: the route has both halves of a route response, so API
+	// Gateway sends the handler's answer back; HalfTwoWay says which half a
+	// route that has only one lacks (then nothing is sent back).
+	TwoWay     bool
+	HalfTwoWay string
+	Kind       string
 	// MockStatus is the status a MOCK integration's request template gives.
 	MockStatus    int
 	TimeoutMillis int

@@ -25,6 +25,7 @@ import (
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
 	"github.com/wsdesign/wsdesign/dev/lambda"
+	"github.com/wsdesign/wsdesign/model"
 	"github.com/wsdesign/wsdesign/render"
 )
 
@@ -131,6 +132,9 @@ func newDevCmd() *cobra.Command {
 			for _, r := range local.API.Routes {
 				if r.Kind == "HTTP" || r.Kind == "AWS" {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: r.Kind + " integration is not emulated: the route answers as a failing integration"})
+				}
+				if r.HalfTwoWay != "" && !model.OneWayOnly(r.Key) {
+					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "the route has " + r.HalfTwoWay + ": as in API Gateway, its handler's answer is not sent back (wsdesign check: WSD009)"})
 				}
 			}
 			for _, u := range local.Unresolved {

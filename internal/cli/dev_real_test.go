@@ -37,6 +37,24 @@ Globals:
       Variables:
         EVENTS_DIR: %q
 Resources:
+  ApiEchoResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiEchoRoute
+      RouteResponseKey: $default
+  ApiThrowResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiThrowRoute
+      RouteResponseKey: $default
+  ApiSlowResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiSlowRoute
+      RouteResponseKey: $default
   Api:
     Type: AWS::Serverless::WebSocketApi
     Properties:
@@ -294,6 +312,18 @@ Globals:
       Variables:
         TABLE: !Ref Notes
 Resources:
+  ApiPutResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiPutRoute
+      RouteResponseKey: $default
+  ApiGetResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiGetRoute
+      RouteResponseKey: $default
   Api:
     Type: AWS::Serverless::WebSocketApi
     Properties:

@@ -13,6 +13,18 @@ import (
 
 const reloadTemplate = `Transform: AWS::Serverless-2016-10-31
 Resources:
+  ChatEchoResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Chat
+      RouteId: !Ref ChatEchoRoute
+      RouteResponseKey: $default
+  ChatDefaultResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Chat
+      RouteId: !Ref ChatDefaultRoute
+      RouteResponseKey: $default
   Chat:
     Type: AWS::Serverless::WebSocketApi
     Properties:
@@ -94,6 +106,7 @@ func TestDevReloads(t *testing.T) {
 	ask(`{"action":"echo"}`, "v2:echo")
 
 	shout := strings.Replace(reloadTemplate, "        $default:\n", "        shout:\n          FunctionArn: !GetAtt Fn.Arn\n          RouteResponseSelectionExpression: $default\n        $default:\n", 1)
+	shout = strings.Replace(shout, "Resources:\n", "Resources:\n  ChatShoutResponse:\n    Type: AWS::ApiGatewayV2::RouteResponse\n    Properties:\n      ApiId: !Ref Chat\n      RouteId: !Ref ChatShoutRoute\n      RouteResponseKey: $default\n", 1)
 	write(tpl, shout)
 	ask(`{"action":"shout"}`, "v2:shout")
 

@@ -124,6 +124,12 @@ func TestDevListsNotEmulated(t *testing.T) {
     Properties:
       FunctionName: !GetAtt Worker.Arn
       EventSourceArn: arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000
+  Half:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: half
+      RouteResponseSelectionExpression: $default
 `), 0o644)
 	out, stop := serveDev(t, path, "39520")
 	dial(t, "ws://127.0.0.1:39520/prod").CloseNow()
@@ -131,6 +137,7 @@ func TestDevListsNotEmulated(t *testing.T) {
 	for _, want := range []string{
 		`"function":"Worker","text":"not emulated: Jobs (AWS::SQS::Queue), which QUEUE_URL points at`,
 		`"function":"Worker","text":"not emulated: a DynamoDB stream feeds it through Feed (AWS::Lambda::EventSourceMapping)`,
+		`"routeKey":"half","text":"the route has RouteResponseSelectionExpression but no RouteResponse: as in API Gateway, its handler's answer is not sent back`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the log lacks %s:\n%s", want, out.String())
