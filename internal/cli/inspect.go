@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 		}
 		d := a.Design
 		fmt.Fprintf(&b, "%s  %s  %s\n", a.Resource.ID, a.Resource.Type, t.Pos(a.Resource.Key))
-		fmt.Fprintf(&b, "  name        %s\n", orNone(d.Name))
+		fmt.Fprintf(&b, "  name        %s\n", orNone(cmp.Or(render.AsWritten(a.NameNode, t.Format), d.Name)))
 		sel := orNone(a.RouteSelectionExpression)
 		if d.RouteSelector == "" && a.RouteSelectionExpression != "" {
 			sel += "  (does not read the message body)"
@@ -79,7 +80,7 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 		}
 		var stages []string
 		for _, s := range a.Stages {
-			desc := s.Name
+			desc := cmp.Or(render.AsWritten(s.NameNode, t.Format), s.Name)
 			switch {
 			case s.ID == "":
 				desc += " (implicit, auto-deploy)"
