@@ -52,7 +52,7 @@ func newEditCmd() *cobra.Command {
 		Example: "  wsdesign edit template.yaml --add-endpoint 'typing=TypingFunction' --yes\n" +
 			"  wsdesign edit template.yaml --set-endpoint 'sendmessage,2-way' --dry-run\n" +
 			"  wsdesign edit template.json --api ChatApi --remove-endpoint typing --authorizer none --yes",
-		Args:              cobra.ExactArgs(1),
+		Args:              exactArgs("FILE"),
 		ValidArgsFunction: completeTemplate,
 		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
 	}

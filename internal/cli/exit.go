@@ -3,6 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes.
@@ -57,4 +60,18 @@ func exitCode(err error) int {
 		return e.code
 	}
 	return ExitUsage
+}
+
+// exactArgs is cobra.ExactArgs with a message that names the argument that
+// is missing, or the one too many, with the command's usage line.
+func exactArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < len(names):
+			return usageErrorf("%s needs %s\nusage: %s", cmd.Name(), strings.Join(names[len(args):], " and "), cmd.UseLine())
+		case len(args) > len(names):
+			return usageErrorf("%s takes only %s; %q is one too many (quote an argument that holds spaces)\nusage: %s", cmd.Name(), strings.Join(names, " and "), args[len(names)], cmd.UseLine())
+		}
+		return nil
+	}
 }

@@ -22,7 +22,7 @@ func newInspectCmd() *cobra.Command {
 			"and prints each as a tree: selector, stages, deployment and every route with its mode,\n" +
 			"integration, handler and authorizer. --json prints the design in the shape that\n" +
 			"ws-check --design prints.",
-		Args:              cobra.ExactArgs(1),
+		Args:              exactArgs("FILE"),
 		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, apis, err := importFile(args[0])

@@ -24,7 +24,7 @@ func newRouteCmd() *cobra.Command {
 			"$default), and the handler that runs. MESSAGE - reads the message from standard input.",
 		Example: "  wsdesign route template.yaml '{\"action\": \"sendMessage\", \"text\": \"hi\"}'\n" +
 			"  echo '{\"action\": \"join\"}' | wsdesign route template.yaml - --api ChatApi",
-		Args:              cobra.ExactArgs(2),
+		Args:              exactArgs("FILE", "MESSAGE"),
 		ValidArgsFunction: completeTemplate,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, apis, err := importFile(args[0])
