@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/wsdesign/wsdesign/dev/app"
+	"github.com/wsdesign/wsdesign/dev/event"
 )
 
 // authorizerEvent is the $connect event with what a REQUEST authorizer receives besides.
@@ -73,7 +75,9 @@ func identityPresent(r *http.Request, src string) bool {
 	return true
 }
 
-// authorize runs the $connect authorizer; status is 0 when the connection may go on.
+// authorize runs the $connect authorizer; status is 0 when the connection may
+// go on. The invocation is logged as the authorizer's own, with the event it
+// received and what it returned.
 func (s *Server) authorize(r *http.Request, a *app.Authorizer, ev events.APIGatewayWebsocketProxyRequest) (status int, why string, auth map[string]any) {
 	for _, src := range a.IdentitySources {
 		if !identityPresent(r, src) {
@@ -84,7 +88,25 @@ func (s *Server) authorize(r *http.Request, a *app.Authorizer, ev events.APIGate
 	body, _ := json.Marshal(authorizerEvent{Type: "REQUEST", MethodArn: arn, APIGatewayWebsocketProxyRequest: ev})
 	ctx, cancel := context.WithTimeout(r.Context(), s.timeout(app.Route{Function: a.Function}))
 	defer cancel()
+	start := time.Now()
 	out, err := s.cur.Load().invoker.Invoke(ctx, a.Function, body)
+	e := event.Event{Kind: event.Invoke, ConnectionID: ev.RequestContext.ConnectionID, RequestID: ev.RequestContext.RequestID,
+		RouteKey: ev.RequestContext.RouteKey, Function: a.Function, Duration: time.Since(start), Request: body}
+	if json.Valid(out) {
+		e.Response = out
+	}
+	status, why, auth = authorized(out, err, arn)
+	e.Text = "authorizer: allowed"
+	if status != 0 {
+		e.Text = "authorizer: " + why
+	}
+	s.emit(e)
+	return status, why, auth
+}
+
+// authorized reads what an authorizer returned (or how it failed) as API
+// Gateway does.
+func authorized(out []byte, err error, arn string) (status int, why string, auth map[string]any) {
 	if err != nil {
 		if strings.Contains(err.Error(), "Unauthorized") {
 			return http.StatusUnauthorized, "the authorizer answered Unauthorized", nil

@@ -272,6 +272,23 @@ func TestAuthorizer(t *testing.T) {
 	if got := send(t, c, `{"action":"echo"}`); !strings.Contains(got, `"principalId":"me"`) || !strings.Contains(got, `"team":"blue"`) {
 		t.Errorf("authorizer context not passed on: %q", got)
 	}
+	// Each call of the authorizer is logged as its own invocation, with the
+	// event it received and what it returned.
+	for _, want := range []string{"$connect [Auth]", "authorizer: the authorizer's policy does not allow", "authorizer: the authorizer answered Unauthorized", "authorizer: allowed"} {
+		if !f.log.has(event.Invoke, want) {
+			t.Errorf("no invoke event with %q", want)
+		}
+	}
+	f.log.mu.Lock()
+	defer f.log.mu.Unlock()
+	for _, e := range f.log.ev {
+		if e.Kind == event.Invoke && e.Function == "Auth" {
+			var req events.APIGatewayCustomAuthorizerRequestTypeRequest
+			if err := json.Unmarshal(e.Request, &req); err != nil || req.Type != "REQUEST" || req.MethodArn == "" || e.ConnectionID == "" {
+				t.Errorf("authorizer invoke event: %v %s", err, e.Request)
+			}
+		}
+	}
 }
 
 func TestConnectStatus(t *testing.T) {
