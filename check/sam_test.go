@@ -3,11 +3,12 @@ package check
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wsdesign/wsdesign/internal/oracle"
 )
 
 // samResult is what SAM's translator made of one template.
@@ -18,16 +19,12 @@ type samResult struct {
 
 // samTranslate runs SAM's translator (aws-sam-translator on python3) over
 // templates, in one process for the batch. Where python3 or the translator
-// is missing the test is skipped, saying why, except under CI=true, where it
-// fails.
+// is missing the test is skipped, saying why (oracle.PythonMissing).
 func samTranslate(t *testing.T, sources []string) []samResult {
 	t.Helper()
 	unavailable := func(why string) {
 		t.Helper()
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("SAM's translator is needed under CI: %s", why)
-		}
-		t.Skipf("SAM's translator is not available (%s); pip install aws-sam-translator to run this test", why)
+		oracle.PythonMissing(t, "SAM's translator is not available: "+why)
 	}
 	python, err := exec.LookPath("python3")
 	if err != nil {

@@ -259,6 +259,13 @@ func matrixExternal(t *testing.T, results []matrixResult) {
 		"ws-check": func() found { return wsCheckFindings(t, dir, files) },
 		"cfn-lint": func() found { return cfnLintFindings(t, files) },
 	}
+	if _, err := exec.LookPath("cfn-lint"); err != nil {
+		if oracle.PythonRequired() {
+			t.Errorf("cfn-lint is not installed, though .ci/run found it")
+		}
+		t.Log("cfn-lint is not installed (pip install cfn-lint==1.51.0): its findings are not compared")
+		runs["cfn-lint"] = func() found { return nil }
+	}
 	got := map[string]chan found{}
 	for name, run := range runs {
 		got[name] = make(chan found, 1)
@@ -305,12 +312,6 @@ func wsCheckFindings(t *testing.T, dir string, files []string) map[string][]stri
 // cfnLintFindings runs cfn-lint once and returns each file's errors as
 // "RULE path".
 func cfnLintFindings(t *testing.T, files []string) map[string][]string {
-	if _, err := exec.LookPath("cfn-lint"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Errorf("cfn-lint is not installed (pip install cfn-lint)")
-		}
-		return nil
-	}
 	out, _ := exec.Command("cfn-lint", append([]string{"--format", "json", "--"}, files...)...).Output()
 	var reports []struct {
 		Filename string `json:"Filename"`

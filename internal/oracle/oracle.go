@@ -66,3 +66,19 @@ func Clean(t testing.TB, templates ...string) {
 		}
 	}
 }
+
+// PythonRequired reports whether the checks that run on python3 (SAM's
+// translator, cfn-lint, PyYAML) must run: .ci/run found a python3 that has
+// them all and set WSDESIGN_PYTHON_CHECKERS=required.
+func PythonRequired() bool { return os.Getenv("WSDESIGN_PYTHON_CHECKERS") == "required" }
+
+// PythonMissing stops a test whose check runs on python3 where python3 lacks
+// it, saying why: the test fails where the check is required, and is skipped
+// elsewhere.
+func PythonMissing(t testing.TB, why string) {
+	t.Helper()
+	if PythonRequired() {
+		t.Fatalf("%s, though .ci/run found python3 with aws-sam-translator, cfn-lint and PyYAML", why)
+	}
+	t.Skipf("%s; pip install aws-sam-translator==1.110.0 cfn-lint==1.51.0 to run this test", why)
+}
