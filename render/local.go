@@ -42,88 +42,98 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 		}
 	}
 	for _, r := range a.Routes {
-		// API Gateway answers only through both halves: the expression on
-		// the route and a route response.
-		lr := app.Route{Key: r.Key, TwoWay: r.RouteResponseSelectionExpression != "" && len(r.RouteResponseIDs) > 0}
-		switch {
-		case lr.TwoWay:
-		case r.RouteResponseSelectionExpression != "":
-			lr.HalfTwoWay = "RouteResponseSelectionExpression but no RouteResponse"
-		case len(r.RouteResponseIDs) > 0:
-			lr.HalfTwoWay = "a RouteResponse but no RouteResponseSelectionExpression"
-		}
-		switch strings.ToUpper(r.IntegrationType) {
-		case IntegrationAWSProxy:
-			lr.Kind, lr.Function = app.Lambda, r.Handler.ID
-		case "MOCK":
-			lr.Kind, lr.MockStatus = app.Mock, mockStatus(r.Integration)
-		case "HTTP", "HTTP_PROXY":
-			lr.Kind = app.HTTP
-		default:
-			lr.Kind = app.AWS
-		}
-		if n, err := strconv.Atoi(Text(r.Integration.Prop("TimeoutInMillis"))); err == nil {
-			lr.TimeoutMillis = n
-		}
-		out.API.Routes = append(out.API.Routes, lr)
+		out.API.Routes = append(out.API.Routes, localRoute(r))
 	}
 	out.Tables = res.tables()
 	globals := Get(Get(t.Root, "Globals"), "Function")
 	for _, r := range t.Resources() {
-		switch r.Type {
-		case TypeServerlessFunc, TypeLambdaFunction:
-		default:
-			continue
+		if r.Type == TypeServerlessFunc || r.Type == TypeLambdaFunction {
+			out.Functions = append(out.Functions, res.function(&out, r, globals))
 		}
-		prop := func(name string) *yaml.Node {
-			if n := r.Prop(name); n != nil || r.Type != TypeServerlessFunc {
-				return n
-			}
-			return Get(globals, name)
-		}
-		f := app.Function{LogicalID: r.ID, Runtime: Text(prop("Runtime")), Handler: Text(prop("Handler")), Env: map[string]string{}}
-		if n, err := strconv.Atoi(Text(prop("Timeout"))); err == nil {
-			f.TimeoutSec = n
-		}
-		if inline, ok := Scalar(r.Prop("InlineCode")); ok && r.Type == TypeServerlessFunc {
-			f.InlineCode = inline
-		} else if r.Type == TypeServerlessFunc {
-			code := prop("CodeUri")
-			if s, ok := Scalar(code); ok {
-				f.Dir = filepath.Join(filepath.Dir(t.Path), s)
-			} else if code == nil {
-				f.Dir = filepath.Dir(t.Path)
-			} else {
-				f.Problem = "its CodeUri is not a local folder"
-			}
-		} else if zip, ok := Scalar(Get(r.Prop("Code"), "ZipFile")); ok {
-			f.InlineCode = zip
-		} else {
-			f.Problem = "its code is not inline (ZipFile)"
-		}
-		vars := map[string]*yaml.Node{}
-		if r.Type == TypeServerlessFunc {
-			addVars(vars, Get(Get(globals, "Environment"), "Variables"))
-		}
-		addVars(vars, Get(r.Prop("Environment"), "Variables"))
-		uses, types := map[string][]string{}, map[string]string{}
-		for k, n := range vars {
-			res.reached = map[string]bool{}
-			v, ok := res.value(n)
-			f.Env[k] = v
-			if !ok {
-				out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
-			}
-			for _, u := range res.reachedUnserved() {
-				uses[u.ID], types[u.ID] = append(uses[u.ID], k), u.Type
-			}
-		}
-		res.reached = nil
-		out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
-		out.Functions = append(out.Functions, f)
 	}
 	out.NotEmulated = append(out.NotEmulated, res.eventSources()...)
 	return out
+}
+
+// localRoute is how dev serves a route: the integration it runs, whether it
+// answers its client, and its timeout.
+func localRoute(r Route) app.Route {
+	// API Gateway answers only through both halves: the expression on the
+	// route and a route response.
+	lr := app.Route{Key: r.Key, TwoWay: r.RouteResponseSelectionExpression != "" && len(r.RouteResponseIDs) > 0}
+	switch {
+	case lr.TwoWay:
+	case r.RouteResponseSelectionExpression != "":
+		lr.HalfTwoWay = "RouteResponseSelectionExpression but no RouteResponse"
+	case len(r.RouteResponseIDs) > 0:
+		lr.HalfTwoWay = "a RouteResponse but no RouteResponseSelectionExpression"
+	}
+	switch strings.ToUpper(r.IntegrationType) {
+	case IntegrationAWSProxy:
+		lr.Kind, lr.Function = app.Lambda, r.Handler.ID
+	case "MOCK":
+		lr.Kind, lr.MockStatus = app.Mock, mockStatus(r.Integration)
+	case "HTTP", "HTTP_PROXY":
+		lr.Kind = app.HTTP
+	default:
+		lr.Kind = app.AWS
+	}
+	if n, err := strconv.Atoi(Text(r.Integration.Prop("TimeoutInMillis"))); err == nil {
+		lr.TimeoutMillis = n
+	}
+	return lr
+}
+
+// function is how dev runs the function r (SAM's Globals applied): its code,
+// runtime and environment resolved locally. What it cannot resolve or serve
+// is added to out.
+func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node) app.Function {
+	prop := func(name string) *yaml.Node {
+		if n := r.Prop(name); n != nil || r.Type != TypeServerlessFunc {
+			return n
+		}
+		return Get(globals, name)
+	}
+	f := app.Function{LogicalID: r.ID, Runtime: Text(prop("Runtime")), Handler: Text(prop("Handler")), Env: map[string]string{}}
+	if n, err := strconv.Atoi(Text(prop("Timeout"))); err == nil {
+		f.TimeoutSec = n
+	}
+	if inline, ok := Scalar(r.Prop("InlineCode")); ok && r.Type == TypeServerlessFunc {
+		f.InlineCode = inline
+	} else if r.Type == TypeServerlessFunc {
+		code := prop("CodeUri")
+		if s, ok := Scalar(code); ok {
+			f.Dir = filepath.Join(filepath.Dir(res.t.Path), s)
+		} else if code == nil {
+			f.Dir = filepath.Dir(res.t.Path)
+		} else {
+			f.Problem = "its CodeUri is not a local folder"
+		}
+	} else if zip, ok := Scalar(Get(r.Prop("Code"), "ZipFile")); ok {
+		f.InlineCode = zip
+	} else {
+		f.Problem = "its code is not inline (ZipFile)"
+	}
+	vars := map[string]*yaml.Node{}
+	if r.Type == TypeServerlessFunc {
+		addVars(vars, Get(Get(globals, "Environment"), "Variables"))
+	}
+	addVars(vars, Get(r.Prop("Environment"), "Variables"))
+	uses, types := map[string][]string{}, map[string]string{}
+	for k, n := range vars {
+		res.reached = map[string]bool{}
+		v, ok := res.value(n)
+		f.Env[k] = v
+		if !ok {
+			out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
+		}
+		for _, u := range res.reachedUnserved() {
+			uses[u.ID], types[u.ID] = append(uses[u.ID], k), u.Type
+		}
+	}
+	res.reached = nil
+	out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
+	return f
 }
 
 func addVars(into map[string]*yaml.Node, m *yaml.Node) {
