@@ -2,8 +2,10 @@ package render
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -121,17 +123,17 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 	addVars(vars, Get(r.Prop("Environment"), "Variables"))
 	uses, types := map[string][]string{}, map[string]string{}
 	for k, n := range vars {
-		res.reached = map[string]bool{}
+		res.reached, res.undefaulted = map[string]bool{}, map[string]bool{}
 		v, ok := res.value(n)
 		f.Env[k] = v
 		if !ok {
-			out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v})
+			out.Unresolved = append(out.Unresolved, app.Unresolved{Function: r.ID, Variable: k, Given: v, Parameters: slices.Sorted(maps.Keys(res.undefaulted))})
 		}
 		for _, u := range res.reachedUnserved() {
 			uses[u.ID], types[u.ID] = append(uses[u.ID], k), u.Type
 		}
 	}
-	res.reached = nil
+	res.reached, res.undefaulted = nil, nil
 	out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
 	return f
 }
@@ -181,6 +183,9 @@ type localResolver struct {
 	// reached collects the logical IDs of the resources that values resolved
 	// since it was set refer to; nil when nobody listens.
 	reached map[string]bool
+	// undefaulted collects, like reached, the parameters without a default
+	// (nor a value given) that values resolved since it was set needed.
+	undefaulted map[string]bool
 }
 
 func (r localResolver) reach(id string) {
@@ -274,8 +279,10 @@ func (r localResolver) ref(name string) (string, bool) {
 		return v, true
 	}
 	if p := r.t.Parameter(name); p != nil {
-		d := Get(p, "Default")
-		s, ok := Scalar(d)
+		s, ok := Scalar(Get(p, "Default"))
+		if !ok && r.undefaulted != nil {
+			r.undefaulted[name] = true
+		}
 		return s, ok
 	}
 	if res, ok := r.t.Resource(name); ok {

@@ -132,3 +132,27 @@ func TestIsParameterOverride(t *testing.T) {
 		}
 	}
 }
+
+// A variable built from a parameter without a default is named as
+// unresolved, with the parameter and how to give it; a value given for the
+// parameter resolves it.
+func TestLocalNamesParametersWithoutDefault(t *testing.T) {
+	src := strings.Replace(paramsTemplate, "Parameters:\n", "Parameters:\n  Token:\n    Type: String\n    NoEcho: true\n", 1)
+	src = strings.Replace(src, "          GREETING: !Ref Greeting\n", "          GREETING: !Ref Greeting\n          AUTH: !Sub ${Token}-${Greeting}\n", 1)
+	tpl, err := Parse("template.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, _ := Import(tpl)
+	a := Local(tpl, apis[0], "http://127.0.0.1:3001", nil)
+	if len(a.Unresolved) != 1 || a.Unresolved[0].Variable != "AUTH" || strings.Join(a.Unresolved[0].Parameters, ",") != "Token" {
+		t.Fatalf("unresolved %+v, want AUTH needing Token", a.Unresolved)
+	}
+	if got := a.Unresolved[0].String(); !strings.Contains(got, "Token has no default; give it with --parameter-overrides Token=VALUE") {
+		t.Errorf("message %q does not say how to give Token", got)
+	}
+	a = Local(tpl, apis[0], "http://127.0.0.1:3001", map[string]string{"Token": "s3cret"})
+	if len(a.Unresolved) != 0 || a.Functions[0].Env["AUTH"] != "s3cret-hi" {
+		t.Errorf("with Token given: unresolved %+v, AUTH %q", a.Unresolved, a.Functions[0].Env["AUTH"])
+	}
+}

@@ -77,6 +77,23 @@ type Unresolved struct {
 	Function string
 	Variable string
 	Given    string
+	// Parameters are the template parameters without a default that the
+	// value needs: giving them values resolves it.
+	Parameters []string
+}
+
+// String says what was given instead, and how to resolve it where a
+// parameter without a default is why.
+func (u Unresolved) String() string {
+	s := fmt.Sprintf("%s cannot be resolved locally; given %q", u.Variable, u.Given)
+	if len(u.Parameters) > 0 {
+		var kv []string
+		for _, p := range u.Parameters {
+			kv = append(kv, p+"=VALUE")
+		}
+		s += fmt.Sprintf(": %s has no default; give it with --parameter-overrides %s", strings.Join(u.Parameters, " and "), strings.Join(kv, " "))
+	}
+	return s
 }
 
 // Table is a DynamoDB table the template declares. Definition holds the

@@ -43,7 +43,7 @@ type Options struct {
 	IdleTimeout    time.Duration // default 10 minutes
 	MaxLifetime    time.Duration // default 2 hours
 	AllowedOrigins []string      // host patterns beyond the local ones
-	Domain         string        // host:port as clients reach it
+	Region         string        // of the API's host name in events; default us-east-1
 }
 
 // Server serves one API.
@@ -58,7 +58,10 @@ type Server struct {
 }
 
 type conn struct {
-	id          string
+	id string
+	// ready is closed once the upgrade is done: ws is then the connection,
+	// or nil when the upgrade failed.
+	ready       chan struct{}
 	ws          *websocket.Conn
 	stage       string
 	connectedAt time.Time
@@ -176,6 +179,18 @@ func (s *Server) route(key string) (app.Route, bool) {
 	return app.Route{}, false
 }
 
+// domain is the API's host name, as API Gateway gives it in events
+// ({apiId}.execute-api.{region}.amazonaws.com): a handler that builds the
+// @connections endpoint from it reaches dev through the handlers' redirect of
+// AWS host names.
+func (s *Server) domain() string {
+	region := s.opt.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	return s.cur.Load().api.ID + ".execute-api." + region + ".amazonaws.com"
+}
+
 func (s *Server) context(c *conn, routeKey, eventType string) events.APIGatewayWebsocketProxyRequestContext {
 	now := time.Now()
 	return events.APIGatewayWebsocketProxyRequestContext{
@@ -183,7 +198,7 @@ func (s *Server) context(c *conn, routeKey, eventType string) events.APIGatewayW
 		EventType:         eventType,
 		ConnectionID:      c.id,
 		ConnectedAt:       c.connectedAt.UnixMilli(),
-		DomainName:        s.opt.Domain,
+		DomainName:        s.domain(),
 		Stage:             c.stage,
 		APIID:             s.cur.Load().api.ID,
 		RequestID:         newID(12),
@@ -335,16 +350,24 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 		}
 	}
 	c.frames = newFrames()
+	// The connection is known before the client gets its 101, so that an
+	// @connections call made as soon as it has it finds the connection.
+	c.ready = make(chan struct{})
+	s.mu.Lock()
+	s.conns[c.id] = c
+	s.mu.Unlock()
 	ws, err := websocket.Accept(&watchFrames{w, c.frames}, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
 	if err != nil {
+		s.mu.Lock()
+		delete(s.conns, c.id)
+		s.mu.Unlock()
+		close(c.ready)
 		return
 	}
 	ws.SetReadLimit(MaxMessage)
 	c.ws = ws
-	s.mu.Lock()
-	s.conns[c.id] = c
 	s.wg.Add(1)
-	s.mu.Unlock()
+	close(c.ready)
 	s.emit(event.Event{Kind: event.Connect, ConnectionID: c.id, Text: r.URL.String()})
 	s.serve(c)
 }
@@ -507,7 +530,7 @@ func (s *Server) disconnect(c *conn, code int, reason string) {
 	rc.DisconnectStatusCode = int64(code)
 	rc.DisconnectReason = &reason
 	// API Gateway's $disconnect carries these headers (aws-lambda-go's captured event).
-	hdr := map[string]string{"Host": s.opt.Domain, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
+	hdr := map[string]string{"Host": s.domain(), "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
 	mv := map[string][]string{}
 	for k, v := range hdr {
 		mv[k] = []string{v}
@@ -531,6 +554,9 @@ func (s *Server) Close() {
 }
 
 func (s *Server) closeConn(c *conn, code int, reason string) {
+	if <-c.ready; c.ws == nil {
+		return
+	}
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closeCode, c.closeReason = code, reason
@@ -550,7 +576,10 @@ func (s *Server) connections(w http.ResponseWriter, r *http.Request, id string) 
 	s.mu.Lock()
 	c := s.conns[id]
 	s.mu.Unlock()
-	if c == nil {
+	if c != nil {
+		<-c.ready
+	}
+	if c == nil || c.ws == nil {
 		awsError(w, http.StatusGone, "GoneException", "")
 		return
 	}

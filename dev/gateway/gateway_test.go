@@ -95,6 +95,14 @@ func checkRequired(t *testing.T, raw []byte, ev events.APIGatewayWebsocketProxyR
 			t.Errorf("%s event lacks requestContext.%s", ev.RequestContext.EventType, k)
 		}
 	}
+	// As in API Gateway, the domain is the API's own host, which handlers
+	// build the @connections endpoint from.
+	if rc := ev.RequestContext; rc.DomainName != rc.APIID+".execute-api.us-east-1.amazonaws.com" {
+		t.Errorf("domainName %q, not the API's execute-api host", rc.DomainName)
+	}
+	if ev.RequestContext.EventType == "DISCONNECT" && ev.Headers["Host"] != ev.RequestContext.DomainName {
+		t.Errorf("$disconnect's Host header %q, not %q", ev.Headers["Host"], ev.RequestContext.DomainName)
+	}
 	id := ev.RequestContext.Identity
 	if id.SourceIP == "" {
 		t.Errorf("identity.sourceIp empty")

@@ -118,7 +118,7 @@ func newDevCmd() *cobra.Command {
 				ln.Close()
 				return err
 			}
-			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Domain: ln.Addr().String()})
+			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Region: render.LocalRegion})
 			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides,
 				env: services.env, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
@@ -138,7 +138,7 @@ func newDevCmd() *cobra.Command {
 				}
 			}
 			for _, u := range local.Unresolved {
-				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: fmt.Sprintf("%s cannot be resolved locally; given %q", u.Variable, u.Given)})
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: u.String()})
 			}
 			for _, n := range local.NotEmulated {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
