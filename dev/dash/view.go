@@ -97,12 +97,27 @@ func (m *Model) header() []string {
 		}
 		routes = append(routes, item)
 	}
-	lines = append(lines, s.label.Render("selector ")+api.SelectionExpr+s.label.Render("  routes ")+strings.Join(routes, " · "))
-	if m.width >= sideBySide && ansi.StringWidth(lines[1]) > m.width {
-		// Wide terminals give the routes a second line.
-		w := ansi.Wrap(lines[1], m.width, "")
-		lines = append(lines[:1], strings.SplitN(w, "\n", 3)[:min(2, strings.Count(w, "\n")+1)]...)
+	// The routes wrap between routes, under the first, on up to two lines
+	// (three on a tall terminal); the last line cut shows it with ….
+	lead := s.label.Render("selector ") + api.SelectionExpr + s.label.Render("  routes ")
+	indent := strings.Repeat(" ", ansi.StringWidth(lead))
+	most := 2
+	if m.height >= 30 {
+		most = 3
 	}
+	line := lead
+	for i, r := range routes {
+		switch {
+		case i == 0:
+			line += r
+		case len(lines) < most && ansi.StringWidth(line+" · "+r) > m.width:
+			lines = append(lines, line)
+			line = indent + r
+		default:
+			line += " · " + r
+		}
+	}
+	lines = append(lines, line)
 	if m.reload != "" {
 		lines = append(lines, s.good.Render("reloaded: ")+m.reload)
 	}
