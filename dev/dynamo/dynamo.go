@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
 // Dynalite is the npm package run when no endpoint is given.
@@ -157,7 +159,7 @@ func (s *Server) dynaliteMain(ctx context.Context) (string, error) {
 	if _, err := os.Stat(main); err == nil {
 		return main, nil
 	}
-	npm, err := exec.LookPath("npm")
+	npmPath, err := exec.LookPath("npm")
 	if err != nil {
 		return "", fmt.Errorf("the local DynamoDB (%s) is installed with npm, which is not on PATH: install Node.js and npm, or give --dynamodb-endpoint: %w", Dynalite, err)
 	}
@@ -172,9 +174,8 @@ func (s *Server) dynaliteMain(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("install %s: %w", Dynalite, err)
 	}
 	defer os.RemoveAll(tmp)
-	out, err := exec.CommandContext(ctx, npm, "install", "--prefix", tmp, "--no-audit", "--no-fund", "--loglevel=error", Dynalite).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("install %s with npm: %w\n%s", Dynalite, err, strings.TrimSpace(string(out)))
+	if err := npm.Install(ctx, npmPath, tmp, Dynalite); err != nil {
+		return "", fmt.Errorf("the local DynamoDB: %w", err)
 	}
 	if err := os.Rename(tmp, prefix); err != nil {
 		if _, statErr := os.Stat(main); statErr != nil { // not installed meanwhile by another wsdesign

@@ -2,14 +2,16 @@ package lambda
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
 // sdkImport matches the AWS SDK for JavaScript v3 packages a file names.
@@ -81,10 +83,8 @@ func (p *Pool) provideSDK(names []string) (map[string]string, error) {
 		if err := os.MkdirAll(cache, 0o755); err != nil {
 			return nil, fmt.Errorf("lambda: AWS SDK cache: %w", err)
 		}
-		args := append([]string{"install", "--prefix", cache, "--no-audit", "--no-fund", "--loglevel=error"}, missing...)
-		out, err := exec.Command(p.opt.NPM, args...).CombinedOutput()
-		if err != nil {
-			return nil, fmt.Errorf("lambda: installing %s with npm: %w\n%s", strings.Join(missing, " "), err, out)
+		if err := npm.Install(context.Background(), p.opt.NPM, cache, missing...); err != nil {
+			return nil, fmt.Errorf("lambda: the AWS SDK Lambda's runtime provides: %w", err)
 		}
 	}
 	return map[string]string{
