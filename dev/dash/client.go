@@ -36,6 +36,13 @@ func (m *Model) newOpenForm() *openForm {
 			add(src, "")
 		}
 	}
+	// A new connection starts from what the last one was opened with, so
+	// that a token mistyped (and refused) is corrected, not typed again.
+	if len(m.lastOpen) == len(f.inputs) {
+		for i, v := range m.lastOpen {
+			f.inputs[i].SetValue(v)
+		}
+	}
 	return f
 }
 
@@ -75,6 +82,10 @@ func (m *Model) updateOpen(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		id := len(m.clients) + 1
 		c := f.client(id)
+		m.lastOpen = m.lastOpen[:0]
+		for _, in := range f.inputs {
+			m.lastOpen = append(m.lastOpen, in.Value())
+		}
 		m.clients = append(m.clients, &client{id: id, stage: c.Stage, status: "connecting…"})
 		m.current = len(m.clients) - 1
 		m.opening = nil

@@ -131,7 +131,8 @@ type Model struct {
 	input      textinput.Model
 	typing     bool
 	opening    *openForm
-	routeN     int // which route ctrl+r put in the message last
+	lastOpen   []string // the values the last connection was opened with
+	routeN     int      // which route ctrl+r put in the message last
 
 	note    string
 	reload  string // what the last reload said

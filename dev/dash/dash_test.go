@@ -247,6 +247,11 @@ func TestClient(t *testing.T) {
 	if c := m.clients[0]; c.open || c.status != "closed 1000" {
 		t.Errorf("client %+v", c)
 	}
+	// The next connection starts from what the last was opened with.
+	press(m, "o", "tab", "backspace", "backspace", "backspace", "backspace", "better", "enter")
+	if len(ctl.dialed) != 2 || ctl.dialed[1].Stage != "prod" || ctl.dialed[1].Query["token"] != "better" || ctl.dialed[1].Header["X-Team"] != "blue" {
+		t.Errorf("second dial %+v, want prod, token better, X-Team blue", ctl.dialed[1:])
+	}
 }
 
 func TestDisconnect(t *testing.T) {

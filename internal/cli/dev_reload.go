@@ -113,7 +113,7 @@ func (r *reloader) serve(local app.App, what string) {
 	if r.served != nil {
 		r.served(local)
 	}
-	r.emit(event.Reload, fmt.Sprintf("%s changed: serving %s with %d routes", what, local.API.ID, len(local.API.Routes)))
+	r.emit(event.Reload, fmt.Sprintf("%s changed: serving %s with %d routes", what, local.API.LogicalID, len(local.API.Routes)))
 	if !slices.Equal(tableNames(local), r.tables) {
 		r.emit(event.Warning, "the template's tables changed; tables are created at start: restart wsdesign dev to serve them")
 	}
