@@ -261,4 +261,9 @@ func TestDevRunsAWSChatSample(t *testing.T) {
 			t.Errorf("the log has no %s:\n%s", want, log)
 		}
 	}
+	// The SDK dev provides does not warn, at each function's start, about
+	// the Node.js versions its later releases need.
+	if strings.Contains(log, "NodeVersionSupportWarning") {
+		t.Errorf("the provided SDK's version warning is in the handlers' output:\n%s", log)
+	}
 }
