@@ -155,15 +155,6 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 			}
 			f.Dir = abs
 		}
-		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
-			if names := sdkImports(f.Dir); len(names) > 0 {
-				env, err := p.provideSDK(names)
-				if err != nil {
-					return nil, err
-				}
-				f.Env = withEnv(f.Env, env)
-			}
-		}
 		if f.InlineCode != "" {
 			dir := filepath.Join(tmp, "fn-"+f.Name)
 			if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -180,6 +171,15 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 				return nil, fmt.Errorf("lambda: %w", err)
 			}
 			f.Dir = dir
+		}
+		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
+			if names := sdkImports(f.Dir, f.Runtime); len(names) > 0 {
+				env, err := p.provideSDK(names)
+				if err != nil {
+					return nil, err
+				}
+				f.Env = withEnv(f.Env, env)
+			}
 		}
 		fn := &function{Function: f, pool: p, slot: make(chan struct{}, f.MaxConcurrency), all: map[*process]bool{}}
 		for range f.MaxConcurrency {
@@ -473,7 +473,7 @@ func (pr *process) serveInitError(w http.ResponseWriter, r *http.Request) {
 	e := pr.fn.decodeError(body)
 	var fe *FunctionError
 	if errors.As(e, &fe) && fe.ErrorType == "Runtime.ImportModuleError" {
-		e = fmt.Errorf("%w (install its dependencies: %s)", e, pr.fn.installHint())
+		e = fmt.Errorf("%w (%s)", e, pr.fn.installHint(fe.ErrorMessage))
 	}
 	pr.initMu.Lock()
 	pr.initEr = e
@@ -498,14 +498,17 @@ func (f *function) decodeError(body []byte) error {
 	return fe
 }
 
-func (f *function) installHint() string {
+func (f *function) installHint(importError string) string {
 	if strings.HasPrefix(f.Runtime, "python") {
 		if _, err := os.Stat(filepath.Join(f.Dir, "requirements.txt")); err == nil {
-			return fmt.Sprintf("pip install -r requirements.txt -t %s (in %s)", f.Dir, f.Dir)
+			return fmt.Sprintf("install its dependencies: pip install -r requirements.txt -t %s (in %s)", f.Dir, f.Dir)
 		}
-		return "pip install <module> -t " + f.Dir
+		return "install its dependencies: pip install <module> -t " + f.Dir
 	}
-	return "npm install (in " + f.Dir + ")"
+	if strings.Contains(importError, "'"+sdkV2+"'") && !bundlesSDKv2(f.Runtime) {
+		return fmt.Sprintf("Lambda's %s runtime provides the AWS SDK for JavaScript v3 only, not v2 (%s): use the @aws-sdk/* clients, or add %s to the function's package.json and npm install (in %s)", f.Runtime, sdkV2, sdkV2, f.Dir)
+	}
+	return "install its dependencies: npm install (in " + f.Dir + ")"
 }
 
 // withEnv returns env with extra added; NODE_OPTIONS values are joined, so

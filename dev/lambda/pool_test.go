@@ -153,11 +153,15 @@ func TestOutputAndMissingDependency(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "log.js"), []byte(`exports.handler = async () => { console.log("hello out"); console.error("hello err"); };`), 0o600)
 	os.WriteFile(filepath.Join(dir, "dep.js"), []byte(`require("left-pad-missing"); exports.handler = async () => 1;`), 0o600)
+	v2 := filepath.Join(dir, "v2")
+	os.MkdirAll(v2, 0o700)
+	os.WriteFile(filepath.Join(v2, "index.js"), []byte(`const AWS = require('aws-sdk'); exports.handler = async () => 1;`), 0o600)
 	var mu sync.Mutex
 	var lines []string
 	p, err := NewPool([]Function{
 		{Name: "log", Runtime: "nodejs20.x", Handler: "log.handler", Dir: dir},
 		{Name: "dep", Runtime: "nodejs20.x", Handler: "dep.handler", Dir: dir},
+		{Name: "v2", Runtime: "nodejs20.x", Handler: "index.handler", Dir: v2},
 	}, Options{Output: func(fn, stream, line string) {
 		mu.Lock()
 		lines = append(lines, fn+" "+stream+" "+line)
@@ -173,6 +177,12 @@ func TestOutputAndMissingDependency(t *testing.T) {
 	_, err = p.Invoke(context.Background(), "dep", nil)
 	if err == nil || !strings.Contains(err.Error(), "npm install") {
 		t.Errorf("missing dependency: %v", err)
+	}
+	// nodejs18.x and later bundle v3 only: the SDK v2 is not provided, and
+	// the error says why.
+	_, err = p.Invoke(context.Background(), "v2", nil)
+	if err == nil || !strings.Contains(err.Error(), "provides the AWS SDK for JavaScript v3 only") {
+		t.Errorf("aws-sdk on nodejs20.x: %v", err)
 	}
 	time.Sleep(100 * time.Millisecond)
 	mu.Lock()
@@ -193,6 +203,14 @@ func BenchmarkInvokeWarmNode(b *testing.B) {
 	for b.Loop() {
 		if _, err := p.Invoke(context.Background(), "t", nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestBundlesSDKv2(t *testing.T) {
+	for runtime, want := range map[string]bool{"nodejs": true, "nodejs8.10": true, "nodejs16.x": true, "nodejs18.x": false, "nodejs24.x": false, "python3.9": false} {
+		if got := bundlesSDKv2(runtime); got != want {
+			t.Errorf("%s: %v, want %v", runtime, got, want)
 		}
 	}
 }

@@ -9,18 +9,38 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
-// sdkImport matches the AWS SDK for JavaScript v3 packages a file names.
-var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9-]+)(?:/[^"']*)?["']`)
+// sdkImport matches the AWS SDK for JavaScript packages a file names: v3's
+// clients, and v2 (aws-sdk).
+var sdkImport = regexp.MustCompile(`["'](@aws-sdk/[a-z0-9-]+|aws-sdk)(?:/[^"']*)?["']`)
 
-// sdkImports lists the @aws-sdk packages that the code in dir imports and
+// sdkV2 is the package name of the AWS SDK for JavaScript v2, and the version
+// installed for it.
+const sdkV2, sdkV2Version = "aws-sdk", "aws-sdk@2"
+
+// bundlesSDKv2 reports whether Lambda's runtime provides the AWS SDK for
+// JavaScript v2: nodejs16.x and the runtimes before it; from nodejs18.x it
+// provides v3 only.
+func bundlesSDKv2(runtime string) bool {
+	v, ok := strings.CutPrefix(runtime, "nodejs")
+	if !ok {
+		return false
+	}
+	major, _, _ := strings.Cut(v, ".")
+	n, err := strconv.Atoi(major)
+	return v == "" || err == nil && n <= 16
+}
+
+// sdkImports lists the AWS SDK packages that the code in dir imports and
 // that neither dir nor a folder above it provides in node_modules: those
-// Lambda's Node.js runtime would provide.
-func sdkImports(dir string) []string {
+// Lambda's Node.js runtime would provide (v2 only where the runtime bundled
+// it).
+func sdkImports(dir, runtime string) []string {
 	var names []string
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -38,7 +58,7 @@ func sdkImports(dir string) []string {
 			return nil
 		}
 		src, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(src, []byte("@aws-sdk/")) {
+		if err != nil || !bytes.Contains(src, []byte("aws-sdk")) {
 			return nil
 		}
 		for _, m := range sdkImport.FindAllSubmatch(src, -1) {
@@ -48,7 +68,9 @@ func sdkImports(dir string) []string {
 	})
 	slices.Sort(names)
 	names = slices.Compact(names)
-	return slices.DeleteFunc(names, func(name string) bool { return providedAbove(dir, name) })
+	return slices.DeleteFunc(names, func(name string) bool {
+		return name == sdkV2 && !bundlesSDKv2(runtime) || providedAbove(dir, name)
+	})
 }
 
 // providedAbove reports whether node would find package name from dir.
@@ -73,6 +95,9 @@ func (p *Pool) provideSDK(names []string) (map[string]string, error) {
 	var missing []string
 	for _, n := range names {
 		if _, err := os.Stat(filepath.Join(cache, "node_modules", filepath.FromSlash(n))); err != nil {
+			if n == sdkV2 {
+				n = sdkV2Version
+			}
 			missing = append(missing, n)
 		}
 	}
@@ -92,9 +117,12 @@ func (p *Pool) provideSDK(names []string) (map[string]string, error) {
 		// later ones will need a newer Node.js than this machine's: a note
 		// about wsdesign's choice, not about the handler.
 		"AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED": "true",
-		"WSDESIGN_NODE_SDK": cache,
-		"NODE_PATH":         filepath.Join(cache, "node_modules"),
-		"NODE_OPTIONS":      "--import " + pathToFileURL(filepath.Join(p.tmp, "sdk-register.mjs")),
+		// v2 says at load that it is in maintenance mode; Lambda's runtimes
+		// that bundled it did not.
+		"AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1",
+		"WSDESIGN_NODE_SDK":                            cache,
+		"NODE_PATH":                                    filepath.Join(cache, "node_modules"),
+		"NODE_OPTIONS":                                 "--import " + pathToFileURL(filepath.Join(p.tmp, "sdk-register.mjs")),
 	}, nil
 }
 

@@ -406,3 +406,104 @@ func TestDevPythonBoto3Table(t *testing.T) {
 		}
 	}
 }
+
+// sdkV2Template is plain CloudFormation as older real apps wrote it: one
+// inline (ZipFile) Node.js 16 function on $connect and sendmessage that uses
+// the AWS SDK for JavaScript v2, which Lambda's nodejs16.x bundled and which
+// reads no AWS_ENDPOINT_URL_* variable: it keeps connections in the
+// template's table and posts to them through the endpoint it builds from the
+// event's domainName and stage.
+const sdkV2Template = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Chat:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: Chat
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties:
+      ApiId: !Ref Chat
+      StageName: prod
+      AutoDeploy: true
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: $connect
+      Target: !Sub integrations/${Integration}
+  SendRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Chat
+      RouteKey: sendmessage
+      Target: !Sub integrations/${Integration}
+  Integration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Chat
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ChatFunction.Arn}/invocations
+  Connections:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions: [{AttributeName: connectionId, AttributeType: S}]
+      KeySchema: [{AttributeName: connectionId, KeyType: HASH}]
+      BillingMode: PAY_PER_REQUEST
+  ChatFunction:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs16.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/chat
+      Environment:
+        Variables:
+          TABLE_NAME: !Ref Connections
+      Code:
+        ZipFile: |
+          const AWS = require('aws-sdk');
+          const ddb = new AWS.DynamoDB.DocumentClient({ region: process.env.AWS_REGION });
+          exports.handler = async (event) => {
+            const { connectionId, routeKey, domainName, stage } = event.requestContext;
+            if (routeKey === '$connect') {
+              await ddb.put({ TableName: process.env.TABLE_NAME, Item: { connectionId } }).promise();
+              return { statusCode: 200 };
+            }
+            const { Items } = await ddb.scan({ TableName: process.env.TABLE_NAME }).promise();
+            const api = new AWS.ApiGatewayManagementApi({ endpoint: domainName + '/' + stage });
+            const data = JSON.parse(event.body).data;
+            await Promise.all(Items.map((i) => api.postToConnection({ ConnectionId: i.connectionId, Data: data }).promise()));
+            return { statusCode: 200 };
+          };
+`
+
+// TestDevInlineSDKv2Chat serves that template: the runtime's SDK v2 is
+// provided to inline code, and its calls to AWS host names (DynamoDB, the
+// API's execute-api host from the event) reach dev's local servers.
+func TestDevInlineSDKv2Chat(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	needTool(t, "npm (the SDK and dynalite are installed with it)", "npm", "--version")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	os.WriteFile(path, []byte(sdkV2Template), 0o644)
+	out, stop := serveDev(t, path, "39533")
+	a := dial(t, "ws://127.0.0.1:39533/prod")
+	b := dial(t, "ws://127.0.0.1:39533/prod")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := a.Write(ctx, websocket.MessageText, []byte(`{"action":"sendmessage","data":"hello all"}`)); err != nil {
+		t.Fatal(err)
+	}
+	for who, c := range map[string]*websocket.Conn{"sender": a, "other": b} {
+		if _, got, err := c.Read(ctx); err != nil || string(got) != "hello all" {
+			t.Errorf("%s received %q %v\n%s", who, got, err, out.String())
+		}
+	}
+	a.Close(websocket.StatusNormalClosure, "")
+	b.Close(websocket.StatusNormalClosure, "")
+	stop()
+	if log := out.String(); strings.Contains(log, "maintenance mode") {
+		t.Errorf("the SDK v2's maintenance-mode note is in the output:\n%s", log)
+	}
+}
