@@ -116,6 +116,11 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 	} else {
 		f.Problem = "its code is not inline (ZipFile)"
 	}
+	// SAM adds a function's Layers to those of Globals.
+	if r.Type == TypeServerlessFunc {
+		res.layers(&f, Get(globals, "Layers"))
+	}
+	res.layers(&f, r.Prop("Layers"))
 	vars := map[string]*yaml.Node{}
 	if r.Type == TypeServerlessFunc {
 		addVars(vars, Get(Get(globals, "Environment"), "Variables"))
@@ -136,6 +141,48 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 	res.reached, res.undefaulted = nil, nil
 	out.NotEmulated = append(out.NotEmulated, notEmulatedUses(r.ID, uses, types)...)
 	return f
+}
+
+// layers adds the folders where f's runtime finds the modules of its local
+// layers, as Lambda mounts a layer at /opt: nodejs/node_modules (and
+// nodejs/nodeNN/node_modules) for Node.js, python (and
+// python/lib/pythonX.Y/site-packages) for Python. A SAM layer built by `sam
+// build` (Metadata BuildMethod) holds the folder's own dependencies instead:
+// its node_modules, or the folder itself for Python.
+func (res *localResolver) layers(f *app.Function, list *yaml.Node) {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, item := range list.Content {
+		name := AsWritten(item, res.t.Format)
+		var layer Resource
+		ok := false
+		if fn, arg, isCall := Intrinsic(item); isCall && fn == "Ref" {
+			name = Text(arg)
+			layer, ok = res.t.Resource(name)
+		}
+		dir, local := "", false
+		if ok && layer.Type == TypeServerlessLayer {
+			dir, local = Scalar(layer.Prop("ContentUri"))
+		}
+		if !local {
+			f.RemoteLayers = append(f.RemoteLayers, name)
+			continue
+		}
+		dir = filepath.Join(filepath.Dir(res.t.Path), dir)
+		built := Text(Get(layer.Attr("Metadata"), "BuildMethod")) != ""
+		switch {
+		case strings.HasPrefix(f.Runtime, "nodejs") && built:
+			f.LayerPaths = append(f.LayerPaths, filepath.Join(dir, "node_modules"))
+		case strings.HasPrefix(f.Runtime, "nodejs"):
+			major, _, _ := strings.Cut(strings.TrimPrefix(f.Runtime, "nodejs"), ".")
+			f.LayerPaths = append(f.LayerPaths, filepath.Join(dir, "nodejs", "node"+major, "node_modules"), filepath.Join(dir, "nodejs", "node_modules"))
+		case strings.HasPrefix(f.Runtime, "python") && built:
+			f.LayerPaths = append(f.LayerPaths, dir)
+		case strings.HasPrefix(f.Runtime, "python"):
+			f.LayerPaths = append(f.LayerPaths, filepath.Join(dir, "python", "lib", f.Runtime, "site-packages"), filepath.Join(dir, "python"))
+		}
+	}
 }
 
 func addVars(into map[string]*yaml.Node, m *yaml.Node) {

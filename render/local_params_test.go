@@ -156,3 +156,68 @@ func TestLocalNamesParametersWithoutDefault(t *testing.T) {
 		t.Errorf("with Token given: unresolved %+v, AUTH %q", a.Unresolved, a.Functions[0].Env["AUTH"])
 	}
 }
+
+// Functions find the modules of their local layers where Lambda's runtime
+// would (under /opt); layers that are not local are named.
+func TestLocalLayers(t *testing.T) {
+	const src = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Layers: [!Ref Shared]
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        send:
+          FunctionArn: !GetAtt Node.Arn
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/shared
+  Built:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/built
+    Metadata:
+      BuildMethod: python3.12
+  Remote:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      Content: {S3Bucket: b, S3Key: k}
+  Node:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: app.handler
+  Py:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Layers:
+        - !Ref Built
+        - !Ref Remote
+        - !Sub arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3:1
+`
+	tpl, err := Parse("/p/template.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, _ := Import(tpl)
+	a := Local(tpl, apis[0], "http://127.0.0.1:3001", nil)
+	got := map[string]string{}
+	for _, f := range a.Functions {
+		got[f.LogicalID] = strings.Join(f.LayerPaths, " ") + " | " + strings.Join(f.RemoteLayers, " ")
+	}
+	want := map[string]string{
+		"Node": "/p/layers/shared/nodejs/node22/node_modules /p/layers/shared/nodejs/node_modules | ",
+		"Py":   "/p/layers/shared/python/lib/python3.12/site-packages /p/layers/shared/python /p/layers/built | Remote !Sub arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3:1",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+}

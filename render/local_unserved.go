@@ -14,7 +14,7 @@ import (
 func servedLocally(typ string) bool {
 	switch typ {
 	case TypeServerlessFunc, TypeLambdaFunction, TypeLambdaAlias, TypeLambdaVersion, TypePermission,
-		TypeDynamoDBTable, TypeSimpleTable, TypeServerlessWSAPI, "AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion":
+		TypeDynamoDBTable, TypeSimpleTable, TypeServerlessWSAPI, TypeLambdaLayer, TypeServerlessLayer:
 		return true
 	}
 	return strings.HasPrefix(typ, "AWS::ApiGatewayV2::") || strings.HasPrefix(typ, "AWS::IAM::")

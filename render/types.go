@@ -14,6 +14,8 @@ const (
 	TypeLambdaAlias     = "AWS::Lambda::Alias"
 	TypeLambdaVersion   = "AWS::Lambda::Version"
 	TypeServerlessFunc  = "AWS::Serverless::Function"
+	TypeServerlessLayer = "AWS::Serverless::LayerVersion"
+	TypeLambdaLayer     = "AWS::Lambda::LayerVersion"
 	TypeServerlessWSAPI = "AWS::Serverless::WebSocketApi"
 	TypeIAMRole         = "AWS::IAM::Role"
 	TypeDynamoDBTable   = "AWS::DynamoDB::Table"

@@ -70,6 +70,12 @@ type Function struct {
 	InlineCode string
 	// Problem says why the function cannot run locally (code in S3, ARN); empty when it can.
 	Problem string
+	// LayerPaths are the folders of the function's local layers where its
+	// runtime looks for modules, in Lambda's order (what it finds under
+	// /opt/nodejs/node_modules or /opt/python); RemoteLayers name the layers
+	// whose content is not local (an ARN, code in S3), which are not served.
+	LayerPaths   []string
+	RemoteLayers []string
 }
 
 // Unresolved is a value whose intrinsics could not be resolved, with the value given instead.

@@ -34,6 +34,10 @@ type Function struct {
 	Timeout        time.Duration
 	InlineCode     string
 	MaxConcurrency int
+	// ModulePaths are folders the runtime looks for modules in besides the
+	// code's own, as Lambda looks in the layers at /opt: NODE_PATH for
+	// Node.js (before the SDK provided), PYTHONPATH for Python.
+	ModulePaths []string
 }
 
 // Options apply to every function of a pool.
@@ -333,6 +337,15 @@ func (f *function) start() (*process, error) {
 	}
 	for k, v := range f.Env {
 		env[k] = v
+	}
+	if len(f.ModulePaths) > 0 {
+		paths := strings.Join(f.ModulePaths, string(os.PathListSeparator))
+		if strings.HasPrefix(f.Runtime, "python") {
+			// After what dev's own hooks put first.
+			env["PYTHONPATH"] = strings.Trim(env["PYTHONPATH"]+string(os.PathListSeparator)+paths, string(os.PathListSeparator))
+		} else {
+			env["NODE_PATH"] = strings.Trim(paths+string(os.PathListSeparator)+env["NODE_PATH"], string(os.PathListSeparator))
+		}
 	}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -268,7 +268,10 @@ func startFunctions(local app.App, base map[string]string, sink event.Sink, opt 
 		if f.TimeoutSec > 0 {
 			timeout = time.Duration(f.TimeoutSec) * time.Second
 		}
-		fns = append(fns, lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode})
+		for _, l := range f.RemoteLayers {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "layer " + l + " is not local (an ARN, or content in S3): what the handler needs from it is not served"})
+		}
+		fns = append(fns, lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode, ModulePaths: f.LayerPaths})
 	}
 	for name, why := range lambda.Unsupported(fns) {
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: name, Text: "not run locally: " + why})

@@ -507,3 +507,80 @@ func TestDevInlineSDKv2Chat(t *testing.T) {
 		t.Errorf("the SDK v2's maintenance-mode note is in the output:\n%s", log)
 	}
 }
+
+const layersTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        node:
+          FunctionArn: !GetAtt NodeFn.Arn
+          RouteResponseSelectionExpression: $default
+        py:
+          FunctionArn: !GetAtt PyFn.Arn
+          RouteResponseSelectionExpression: $default
+  NodeResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: {ApiId: !Ref Api, RouteId: !Ref ApiNodeRoute, RouteResponseKey: $default}
+  PyResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: {ApiId: !Ref Api, RouteId: !Ref ApiPyRoute, RouteResponseKey: $default}
+  Common:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+  NodeFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.handler
+      CodeUri: node/
+      Layers: [!Ref Common]
+  PyFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: py/
+      Layers: [!Ref Common]
+`
+
+// TestDevLayers runs Node.js and Python handlers that import a module from
+// the template's own layer, laid out as Lambda mounts it at /opt.
+func TestDevLayers(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	needTool(t, "python3", "python3", "--version")
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": layersTemplate,
+		"layer/nodejs/node_modules/greet/index.js": `exports.greet = (who) => "hello " + who + " from the layer";`,
+		"layer/python/greet.py":                    "def greet(who):\n    return 'hello ' + who + ' from the layer'\n",
+		"node/app.js":                              `const { greet } = require("greet"); exports.handler = async () => ({ statusCode: 200, body: greet("node") });`,
+		"py/app.py":                                "from greet import greet\n\ndef handler(event, context):\n    return {'statusCode': 200, 'body': greet('python')}\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(body), 0o644)
+	}
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39534")
+	defer stop()
+	c := dial(t, "ws://127.0.0.1:39534/prod")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, tc := range []struct{ send, want string }{
+		{`{"action":"node"}`, "hello node from the layer"},
+		{`{"action":"py"}`, "hello python from the layer"},
+	} {
+		if err := c.Write(ctx, websocket.MessageText, []byte(tc.send)); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := c.Read(ctx); err != nil || string(got) != tc.want {
+			t.Errorf("%s: got %q %v, want %q\n%s", tc.send, got, err, tc.want, out.String())
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+}
