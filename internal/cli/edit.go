@@ -54,7 +54,18 @@ func newEditCmd() *cobra.Command {
 			"  wsdesign edit template.json --api ChatApi --remove-endpoint typing --authorizer none --yes",
 		Args:              exactArgs("FILE"),
 		ValidArgsFunction: completeTemplate,
-		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// With --yes the flags are the whole edit: when another process
+			// changed the file meanwhile, the edit is applied again to what
+			// the file holds now, so that both changes are kept.
+			for attempt := 1; ; attempt++ {
+				err := o.run(cmd, args[0])
+				if !o.yes || o.dryRun || !errors.Is(err, fileio.ErrChanged) || attempt == maxEditAttempts {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s changed while it was edited: applying the edit to what it holds now\n", args[0])
+			}
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.api, "api", "", "logical ID of the API to edit (required when the template has several)")
@@ -80,6 +91,10 @@ func newEditCmd() *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("api", completeAPI)
 	return cmd
 }
+
+// maxEditAttempts bounds how often `edit --yes` applies itself again to a
+// file that other processes keep changing.
+const maxEditAttempts = 10
 
 func (o *editOptions) run(cmd *cobra.Command, path string) error {
 	if o.runtime != "" {
@@ -510,8 +525,12 @@ func commit(cmd *cobra.Command, t *render.Template, out []byte, ch render.Change
 			return errCancelled
 		}
 	}
-	return writeAll(stderr, t.Path, o.stubs, func() error {
-		return fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Expect: t.Src, Force: o.force})
+	// The stubs and the template are written only while the file holds
+	// what the edit read, under the lock other wsdesign processes take.
+	return fileio.Update(t.Path, t.Src, func() error {
+		return writeAll(stderr, t.Path, o.stubs, func() error {
+			return fileio.WriteFile(t.Path, out, fileio.Options{Backup: o.backup, Force: o.force})
+		})
 	})
 }
 

@@ -35,23 +35,13 @@ const newFileMode = 0o644
 // the old file or the new one, never a part. The file keeps its mode; when
 // path is a symlink, its target is written and the link stays a link.
 func WriteFile(path string, data []byte, opt Options) error {
+	if expect := opt.Expect; expect != nil {
+		opt.Expect = nil
+		return Update(path, expect, func() error { return WriteFile(path, data, opt) })
+	}
 	target, err := resolve(path)
 	if err != nil {
 		return err
-	}
-	if opt.Expect != nil {
-		unlock, err := lock(target)
-		if err != nil {
-			return fmt.Errorf("locking %s: %w", path, err)
-		}
-		defer unlock()
-		cur, err := os.ReadFile(target)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("reading %s again: %w", path, err)
-		}
-		if !bytes.Equal(cur, opt.Expect) {
-			return fmt.Errorf("%s: %w; nothing was written: run the edit again", path, ErrChanged)
-		}
 	}
 	if opt.Backup {
 		if err := backup(path, target); err != nil {
@@ -70,6 +60,31 @@ func WriteFile(path string, data []byte, opt Options) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// Update runs write only while path still holds expect (what was read),
+// under a lock that every wsdesign process takes for its check and write,
+// so that no process overwrites a change made since it read the file; when
+// the file changed, it returns ErrChanged and runs nothing. write must not
+// ask for the lock again (WriteFile without Expect).
+func Update(path string, expect []byte, write func() error) error {
+	target, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	unlock, err := lock(target)
+	if err != nil {
+		return fmt.Errorf("locking %s: %w", path, err)
+	}
+	defer unlock()
+	cur, err := os.ReadFile(target)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading %s again: %w", path, err)
+	}
+	if !bytes.Equal(cur, expect) {
+		return fmt.Errorf("%s: %w; nothing was written: run the edit again", path, ErrChanged)
+	}
+	return write()
 }
 
 // Replaceable reports why WriteFile would refuse to replace path: a file
