@@ -17,7 +17,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -154,35 +153,15 @@ func (s *Server) Close() error {
 // dynaliteMain returns dynalite's index.js, installing dynalite with npm into
 // the cache first if it is not there.
 func (s *Server) dynaliteMain(ctx context.Context) (string, error) {
-	prefix := filepath.Join(s.opts.CacheDir, "node", strings.ReplaceAll(Dynalite, "@", "-"))
-	main := filepath.Join(prefix, "node_modules", "dynalite", "index.js")
-	if _, err := os.Stat(main); err == nil {
-		return main, nil
-	}
 	npmPath, err := exec.LookPath("npm")
 	if err != nil {
 		return "", fmt.Errorf("the local DynamoDB (%s) is installed with npm, which is not on PATH: install Node.js and npm, or give --dynamodb-endpoint: %w", Dynalite, err)
 	}
-	s.message(fmt.Sprintf("installing %s (the local DynamoDB) into %s, once", Dynalite, prefix))
-	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
-		return "", fmt.Errorf("install %s: %w", Dynalite, err)
-	}
-	// Install into a temporary folder renamed into place, so that an
-	// interrupted install is not taken for a finished one.
-	tmp, err := os.MkdirTemp(filepath.Dir(prefix), ".dynalite-*")
+	prefix, err := npm.Provide(ctx, npmPath, s.opts.CacheDir, Dynalite, s.message)
 	if err != nil {
-		return "", fmt.Errorf("install %s: %w", Dynalite, err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := npm.Install(ctx, npmPath, tmp, Dynalite); err != nil {
 		return "", fmt.Errorf("the local DynamoDB: %w", err)
 	}
-	if err := os.Rename(tmp, prefix); err != nil {
-		if _, statErr := os.Stat(main); statErr != nil { // not installed meanwhile by another wsdesign
-			return "", fmt.Errorf("install %s: %w", Dynalite, err)
-		}
-	}
-	return main, nil
+	return filepath.Join(prefix, "node_modules", "dynalite", "index.js"), nil
 }
 
 // launcher runs dynalite (its index.js, the first argument) on 127.0.0.1

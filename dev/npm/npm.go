@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -34,4 +36,41 @@ func Install(ctx context.Context, path, prefix string, pkgs ...string) error {
 		return fmt.Errorf("npm install %s: %w\n%s", what, err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// Provide returns the folder (an npm prefix) under cacheDir/node where pkg
+// (name@version) is installed, installing it there first when it is not,
+// after telling say. The install goes into a temporary folder renamed into
+// place, so that an interrupted one is not taken for a finished one, and
+// two processes installing at once both end with it.
+func Provide(ctx context.Context, npmPath, cacheDir, pkg string, say func(string)) (string, error) {
+	name := pkg
+	if i := strings.LastIndex(pkg, "@"); i > 0 {
+		name = pkg[:i]
+	}
+	prefix := filepath.Join(cacheDir, "node", strings.ReplaceAll(strings.ReplaceAll(pkg, "/", "-"), "@", "-"))
+	installed := filepath.Join(prefix, "node_modules", filepath.FromSlash(name), "package.json")
+	if _, err := os.Stat(installed); err == nil {
+		return prefix, nil
+	}
+	if say != nil {
+		say(fmt.Sprintf("installing %s into %s, once", pkg, prefix))
+	}
+	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
+		return "", fmt.Errorf("install %s: %w", pkg, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(prefix), ".install-*")
+	if err != nil {
+		return "", fmt.Errorf("install %s: %w", pkg, err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := Install(ctx, npmPath, tmp, pkg); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, prefix); err != nil {
+		if _, statErr := os.Stat(installed); statErr != nil { // not installed meanwhile by another process
+			return "", fmt.Errorf("install %s: %w", pkg, err)
+		}
+	}
+	return prefix, nil
 }
