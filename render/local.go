@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"path/filepath"
@@ -100,6 +101,9 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 	if n, err := strconv.Atoi(Text(prop("Timeout"))); err == nil {
 		f.TimeoutSec = n
 	}
+	if r.Type == TypeServerlessFunc {
+		f.Build = esbuildOf(r, f.Handler)
+	}
 	if inline, ok := Scalar(r.Prop("InlineCode")); ok && r.Type == TypeServerlessFunc {
 		f.InlineCode = inline
 	} else if r.Type == TypeServerlessFunc {
@@ -183,6 +187,37 @@ func (res *localResolver) layers(f *app.Function, list *yaml.Node) {
 			f.LayerPaths = append(f.LayerPaths, filepath.Join(dir, "python", "lib", f.Runtime, "site-packages"), filepath.Join(dir, "python"))
 		}
 	}
+}
+
+// esbuildOf reads how `sam build` bundles a function with esbuild (Metadata
+// BuildMethod esbuild and its BuildProperties, with sam's defaults: format
+// cjs, target es2020, no source map); nil for another build method. Without
+// EntryPoints, the handler's module is the entry point.
+func esbuildOf(r Resource, handler string) *app.Build {
+	meta := r.Attr("Metadata")
+	if !strings.EqualFold(Text(Get(meta, "BuildMethod")), "esbuild") {
+		return nil
+	}
+	props := Get(meta, "BuildProperties")
+	list := func(name string) []string {
+		var out []string
+		if n := Get(props, name); n != nil && n.Kind == yaml.SequenceNode {
+			for _, item := range n.Content {
+				out = append(out, Text(item))
+			}
+		}
+		return out
+	}
+	b := &app.Build{EntryPoints: list("EntryPoints"), Format: cmp.Or(Text(Get(props, "Format")), "cjs"), Target: cmp.Or(Text(Get(props, "Target")), "es2020"),
+		OutExtension: list("OutExtension"), External: list("External"), Sourcemap: Text(Get(props, "Sourcemap")) == "true"}
+	if len(b.EntryPoints) == 0 {
+		module := handler
+		if i := strings.LastIndex(handler, "."); i > 0 {
+			module = handler[:i]
+		}
+		b.EntryPoints = []string{module + ".ts"}
+	}
+	return b
 }
 
 func addVars(into map[string]*yaml.Node, m *yaml.Node) {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -218,6 +219,56 @@ Resources:
 	for id, w := range want {
 		if got[id] != w {
 			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+}
+
+// A function sam builds with esbuild is bundled by dev the same way: its
+// BuildProperties, with sam's defaults.
+func TestLocalEsbuild(t *testing.T) {
+	src := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        a: {FunctionArn: !GetAtt A.Arn}
+        b: {FunctionArn: !GetAtt B.Arn}
+  A:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs22.x, Handler: handlers/a.main, CodeUri: src/}
+    Metadata:
+      BuildMethod: esbuild
+  B:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: nodejs22.x, Handler: b.handler, CodeUri: src/}
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        Format: esm
+        Target: es2022
+        Sourcemap: true
+        OutExtension: [.js=.mjs]
+        External: ['@aws-sdk/*']
+        EntryPoints: [b.ts]
+`
+	tpl, err := Parse("template.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, _ := Import(tpl)
+	got := map[string]string{}
+	for _, f := range Local(tpl, apis[0], "http://127.0.0.1:3001", nil).Functions {
+		got[f.LogicalID] = fmt.Sprintf("%+v", *f.Build)
+	}
+	want := map[string]string{
+		"A": "{EntryPoints:[handlers/a.ts] Format:cjs Target:es2020 OutExtension:[] External:[] Sourcemap:false}",
+		"B": "{EntryPoints:[b.ts] Format:esm Target:es2022 OutExtension:[.js=.mjs] External:[@aws-sdk/*] Sourcemap:true}",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %s, want %s", id, got[id], w)
 		}
 	}
 }

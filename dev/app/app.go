@@ -76,6 +76,20 @@ type Function struct {
 	// whose content is not local (an ARN, code in S3), which are not served.
 	LayerPaths   []string
 	RemoteLayers []string
+	// Build says how `sam build` builds the code in Dir (Metadata
+	// BuildMethod esbuild); nil when the folder runs as it is.
+	Build *Build
+}
+
+// Build is an esbuild bundle of a function's code, as `sam build` makes it
+// from the function's Metadata BuildProperties.
+type Build struct {
+	EntryPoints  []string // relative to the function's folder
+	Format       string   // cjs or esm
+	Target       string   // such as es2020
+	OutExtension []string // such as .js=.mjs
+	External     []string
+	Sourcemap    bool
 }
 
 // Unresolved is a value whose intrinsics could not be resolved, with the value given instead.

@@ -77,11 +77,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.AccessKeyID = "wsdesign"
 	}
 	if opts.CacheDir == "" {
-		dir, err := os.UserCacheDir()
+		dir, err := npm.CacheDir()
 		if err != nil {
-			return nil, fmt.Errorf("find the cache folder for dynalite: %w", err)
+			return nil, fmt.Errorf("dynalite: %w", err)
 		}
-		opts.CacheDir = filepath.Join(dir, "wsdesign")
+		opts.CacheDir = dir
 	}
 	s := &Server{opts: opts}
 	if opts.Endpoint != "" && opts.PersistDir != "" {

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
 //go:embed bootstrap/node.mjs bootstrap/python.py bootstrap/sdk-hook.mjs bootstrap/sdk-register.mjs
@@ -38,6 +40,10 @@ type Function struct {
 	// code's own, as Lambda looks in the layers at /opt: NODE_PATH for
 	// Node.js (before the SDK provided), PYTHONPATH for Python.
 	ModulePaths []string
+	// Bundle, when set, builds the code into out (esbuild, as sam build
+	// does): the function runs from there. A function whose build fails is
+	// not run, and the failure is its output.
+	Bundle func(out string) error
 }
 
 // Options apply to every function of a pool.
@@ -48,7 +54,7 @@ type Options struct {
 	Output         func(function, stream, line string)
 	// NPM installs the AWS SDK packages handlers import without carrying
 	// them (default npm on PATH) into SDKCache (default
-	// os.UserCacheDir()/wsdesign/node-sdk).
+	// npm.CacheDir()/node-sdk).
 	NPM      string
 	SDKCache string
 }
@@ -124,11 +130,11 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 		opt.NPM = "npm"
 	}
 	if opt.SDKCache == "" {
-		dir, err := os.UserCacheDir()
+		dir, err := npm.CacheDir()
 		if err != nil {
-			dir = os.TempDir()
+			dir = filepath.Join(os.TempDir(), "wsdesign")
 		}
-		opt.SDKCache = filepath.Join(dir, "wsdesign", "node-sdk")
+		opt.SDKCache = filepath.Join(dir, "node-sdk")
 	}
 	tmp, err := os.MkdirTemp("", "wsdesign-lambda-")
 	if err != nil {
@@ -175,6 +181,18 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 				return nil, fmt.Errorf("lambda: %w", err)
 			}
 			f.Dir = dir
+		}
+		if f.Bundle != nil {
+			out := filepath.Join(tmp, "build-"+f.Name)
+			if err := f.Bundle(out); err != nil {
+				if opt.Output != nil {
+					for _, line := range strings.Split("not run: its build failed: "+err.Error(), "\n") {
+						opt.Output(f.Name, "stderr", line)
+					}
+				}
+				continue
+			}
+			f.Dir = out
 		}
 		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
 			if names := sdkImports(f.Dir, f.Runtime); len(names) > 0 {

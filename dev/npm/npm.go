@@ -74,3 +74,13 @@ func Provide(ctx context.Context, npmPath, cacheDir, pkg string, say func(string
 	}
 	return prefix, nil
 }
+
+// CacheDir is wsdesign's cache folder (os.UserCacheDir()/wsdesign), where
+// Provide installs under node/.
+func CacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache folder: %w", err)
+	}
+	return filepath.Join(dir, "wsdesign"), nil
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/wsdesign/wsdesign/dev/awslocal"
 	"github.com/wsdesign/wsdesign/dev/dash"
 	"github.com/wsdesign/wsdesign/dev/dynamo"
+	"github.com/wsdesign/wsdesign/dev/esbuild"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
 	"github.com/wsdesign/wsdesign/dev/lambda"
@@ -271,7 +272,17 @@ func startFunctions(local app.App, base map[string]string, sink event.Sink, opt 
 		for _, l := range f.RemoteLayers {
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "layer " + l + " is not local (an ARN, or content in S3): what the handler needs from it is not served"})
 		}
-		fns = append(fns, lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode, ModulePaths: f.LayerPaths})
+		fn := lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode, ModulePaths: f.LayerPaths}
+		if b := f.Build; b != nil && f.Dir != "" {
+			src := f.Dir
+			say := func(m string) {
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: f.LogicalID, Text: m})
+			}
+			fn.Bundle = func(out string) error {
+				return esbuild.Bundle(context.Background(), esbuild.Options{NPM: opt.NPM, Say: say}, src, out, *b)
+			}
+		}
+		fns = append(fns, fn)
 	}
 	for name, why := range lambda.Unsupported(fns) {
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: name, Text: "not run locally: " + why})

@@ -584,3 +584,84 @@ func TestDevLayers(t *testing.T) {
 	}
 	c.Close(websocket.StatusNormalClosure, "")
 }
+
+const esbuildTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        hello:
+          FunctionArn: !GetAtt Hello.Arn
+          RouteResponseSelectionExpression: $default
+  HelloResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: {ApiId: !Ref Api, RouteId: !Ref ApiHelloRoute, RouteResponseKey: $default}
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: hello/
+      Handler: app.lambdaHandler
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        Format: esm
+        OutExtension: [.js=.mjs]
+        Target: es2020
+        EntryPoints: [app.ts]
+`
+
+// TestDevEsbuildTypeScript runs a TypeScript handler that sam builds with
+// esbuild: dev bundles it as sam build does, and bundles it again when its
+// source changes.
+func TestDevEsbuildTypeScript(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	needTool(t, "npm (esbuild is installed with it)", "npm", "--version")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "hello")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(esbuildTemplate), 0o644)
+	os.WriteFile(filepath.Join(src, "greeting.ts"), []byte("export const greeting = (who: string): string => `hello ${who}`;\n"), 0o644)
+	app := func(suffix string) []byte {
+		return []byte(`import { greeting } from "./greeting";
+interface Body { action: string; who?: string }
+export const lambdaHandler = async (event: { body: string }) => {
+  const body: Body = JSON.parse(event.body);
+  return { statusCode: 200, body: greeting(body.who ?? "nobody") + "` + suffix + `" };
+};
+`)
+	}
+	os.WriteFile(filepath.Join(src, "app.ts"), app(""), 0o644)
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39535")
+	defer stop()
+	c := dial(t, "ws://127.0.0.1:39535/prod")
+	defer c.Close(websocket.StatusNormalClosure, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	send := func() string {
+		t.Helper()
+		if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"hello","who":"ts"}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out.String())
+		}
+		return string(got)
+	}
+	if got := send(); got != "hello ts" {
+		t.Fatalf("got %q, want hello ts\n%s", got, out.String())
+	}
+	os.WriteFile(filepath.Join(src, "app.ts"), app(", again"), 0o644)
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), `"kind":"reload"`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload after app.ts changed:\n%s", out.String())
+		}
+	}
+	if got := send(); got != "hello ts, again" {
+		t.Errorf("after the change: got %q, want hello ts, again\n%s", got, out.String())
+	}
+}

@@ -1,0 +1,53 @@
+package esbuild
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wsdesign/wsdesign/dev/app"
+)
+
+func needNPM(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("npm is needed under CI")
+		}
+		t.Skip("npm is not installed")
+	}
+}
+
+func TestBundle(t *testing.T) {
+	needNPM(t)
+	src, out := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`import { n } from "./n"; export const handler = async (): Promise<number> => n;`), 0o644)
+	os.WriteFile(filepath.Join(src, "n.ts"), []byte(`export const n: number = 42;`), 0o644)
+	// The entry point named after a handler's module is found whatever its extension.
+	os.WriteFile(filepath.Join(src, "other.js"), []byte(`exports.handler = async () => 1;`), 0o644)
+	b := app.Build{EntryPoints: []string{"app.ts", "other.ts"}, Format: "cjs", Target: "es2020", External: []string{"@aws-sdk/*"}}
+	if err := Bundle(context.Background(), Options{}, src, out, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"app.js", "other.js"} {
+		got, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "app.js" && (!strings.Contains(string(got), "42") || strings.Contains(string(got), "Promise<number>")) {
+			t.Errorf("app.js is not the bundle of app.ts and n.ts:\n%s", got)
+		}
+	}
+}
+
+func TestBundleFailureSaysWhy(t *testing.T) {
+	needNPM(t)
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`export const handler = async ( => 1;`), 0o644)
+	err := Bundle(context.Background(), Options{}, src, t.TempDir(), app.Build{EntryPoints: []string{"app.ts"}, Format: "esm", Target: "es2020"})
+	if err == nil || !strings.Contains(err.Error(), "app.ts:1:") {
+		t.Errorf("got %v, want esbuild's error with its position", err)
+	}
+}
