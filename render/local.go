@@ -102,7 +102,7 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 		f.TimeoutSec = n
 	}
 	if r.Type == TypeServerlessFunc {
-		f.Build = esbuildOf(r, f.Handler)
+		f.Build = buildOf(r, f.Runtime, f.Handler)
 	}
 	if inline, ok := Scalar(r.Prop("InlineCode")); ok && r.Type == TypeServerlessFunc {
 		f.InlineCode = inline
@@ -189,13 +189,26 @@ func (res *localResolver) layers(f *app.Function, list *yaml.Node) {
 	}
 }
 
-// esbuildOf reads how `sam build` bundles a function with esbuild (Metadata
-// BuildMethod esbuild and its BuildProperties, with sam's defaults: format
-// cjs, target es2020, no source map); nil for another build method. Without
-// EntryPoints, the handler's module is the entry point.
-func esbuildOf(r Resource, handler string) *app.Build {
+// buildOf reads how `sam build` builds a function (its Metadata
+// BuildMethod): esbuild with its BuildProperties and sam's defaults (format
+// cjs, target es2020, no source map; without EntryPoints, the handler's
+// module), go1.x (the executable bootstrap, or the handler's name on the
+// go1.x runtime), or makefile (the target build-<LogicalID>). nil for no
+// build method or one that builds in place (nodejs*, python*: the folder's
+// dependencies are installed as they are for dev).
+func buildOf(r Resource, runtime, handler string) *app.Build {
 	meta := r.Attr("Metadata")
-	if !strings.EqualFold(Text(Get(meta, "BuildMethod")), "esbuild") {
+	switch method := strings.ToLower(Text(Get(meta, "BuildMethod"))); method {
+	case app.BuildGo:
+		exe := "bootstrap"
+		if runtime == "go1.x" {
+			exe = handler
+		}
+		return &app.Build{Method: method, Executable: exe}
+	case app.BuildMakefile:
+		return &app.Build{Method: method, Function: r.ID}
+	case app.BuildEsbuild:
+	default:
 		return nil
 	}
 	props := Get(meta, "BuildProperties")
@@ -208,7 +221,7 @@ func esbuildOf(r Resource, handler string) *app.Build {
 		}
 		return out
 	}
-	b := &app.Build{EntryPoints: list("EntryPoints"), Format: cmp.Or(Text(Get(props, "Format")), "cjs"), Target: cmp.Or(Text(Get(props, "Target")), "es2020"),
+	b := &app.Build{Method: app.BuildEsbuild, EntryPoints: list("EntryPoints"), Format: cmp.Or(Text(Get(props, "Format")), "cjs"), Target: cmp.Or(Text(Get(props, "Target")), "es2020"),
 		OutExtension: list("OutExtension"), External: list("External"), Sourcemap: Text(Get(props, "Sourcemap")) == "true"}
 	if len(b.EntryPoints) == 0 {
 		module := handler

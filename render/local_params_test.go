@@ -263,8 +263,8 @@ Resources:
 		got[f.LogicalID] = fmt.Sprintf("%+v", *f.Build)
 	}
 	want := map[string]string{
-		"A": "{EntryPoints:[handlers/a.ts] Format:cjs Target:es2020 OutExtension:[] External:[] Sourcemap:false}",
-		"B": "{EntryPoints:[b.ts] Format:esm Target:es2022 OutExtension:[.js=.mjs] External:[@aws-sdk/*] Sourcemap:true}",
+		"A": "{Method:esbuild Function: Executable: EntryPoints:[handlers/a.ts] Format:cjs Target:es2020 OutExtension:[] External:[] Sourcemap:false}",
+		"B": "{Method:esbuild Function: Executable: EntryPoints:[b.ts] Format:esm Target:es2022 OutExtension:[.js=.mjs] External:[@aws-sdk/*] Sourcemap:true}",
 	}
 	for id, w := range want {
 		if got[id] != w {

@@ -77,13 +77,27 @@ type Function struct {
 	LayerPaths   []string
 	RemoteLayers []string
 	// Build says how `sam build` builds the code in Dir (Metadata
-	// BuildMethod esbuild); nil when the folder runs as it is.
+	// BuildMethod); nil when the folder runs as it is.
 	Build *Build
 }
 
-// Build is an esbuild bundle of a function's code, as `sam build` makes it
-// from the function's Metadata BuildProperties.
+// Build methods dev runs, as a template's Metadata names them.
+const (
+	BuildEsbuild  = "esbuild"
+	BuildGo       = "go1.x"
+	BuildMakefile = "makefile"
+)
+
+// Build is how `sam build` builds a function's code, from its Metadata.
 type Build struct {
+	Method string
+	// Function is the function's logical ID: makefile builds the target
+	// build-<Function>.
+	Function string
+	// Executable is what a Go build writes: bootstrap, or the handler for
+	// the go1.x runtime.
+	Executable string
+	// For esbuild, its BuildProperties.
 	EntryPoints  []string // relative to the function's folder
 	Format       string   // cjs or esm
 	Target       string   // such as es2020

@@ -40,10 +40,10 @@ type Function struct {
 	// code's own, as Lambda looks in the layers at /opt: NODE_PATH for
 	// Node.js (before the SDK provided), PYTHONPATH for Python.
 	ModulePaths []string
-	// Bundle, when set, builds the code into out (esbuild, as sam build
-	// does): the function runs from there. A function whose build fails is
-	// not run, and the failure is its output.
-	Bundle func(out string) error
+	// Build, when set, builds the code into out (as sam build does): the
+	// function runs from there. A function whose build fails is not run,
+	// and the failure is its output.
+	Build func(out string) error
 }
 
 // Options apply to every function of a pool.
@@ -64,9 +64,33 @@ type Options struct {
 // as DynamoDB Local) must be given the same.
 const AccessKeyID = "wsdesign"
 
-// Supported reports whether the pool can run functions of runtime.
+// Supported reports whether the pool can run functions of runtime: Node.js
+// and Python through a bootstrap of dev's, and the OS-only runtimes
+// (provided.*, and go1.x) as the executable the code is, which speaks the
+// Runtime API itself.
 func Supported(runtime string) bool {
-	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3")
+	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || executable(Function{Runtime: runtime, Handler: "handler"}) != ""
+}
+
+// executable is the program an OS-only runtime runs from the code folder:
+// bootstrap for provided.*, the handler for go1.x; empty for the others.
+func executable(f Function) string {
+	switch {
+	case f.Runtime == "provided" || strings.HasPrefix(f.Runtime, "provided."):
+		return "bootstrap"
+	case f.Runtime == "go1.x":
+		return f.Handler
+	}
+	return ""
+}
+
+// notRun says, as a function's output, why it is not run.
+func (p *Pool) notRun(function, why string) {
+	if p.opt.Output != nil {
+		for _, line := range strings.Split("not run: "+why, "\n") {
+			p.opt.Output(function, "stderr", line)
+		}
+	}
 }
 
 // Unsupported lists the functions a pool cannot run, with the reason, so they can be listed at
@@ -182,17 +206,19 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 			}
 			f.Dir = dir
 		}
-		if f.Bundle != nil {
+		if f.Build != nil {
 			out := filepath.Join(tmp, "build-"+f.Name)
-			if err := f.Bundle(out); err != nil {
-				if opt.Output != nil {
-					for _, line := range strings.Split("not run: its build failed: "+err.Error(), "\n") {
-						opt.Output(f.Name, "stderr", line)
-					}
-				}
+			if err := f.Build(out); err != nil {
+				p.notRun(f.Name, "its build failed: "+err.Error())
 				continue
 			}
 			f.Dir = out
+		}
+		if exe := executable(f); exe != "" {
+			if _, err := os.Stat(filepath.Join(f.Dir, exe)); err != nil {
+				p.notRun(f.Name, fmt.Sprintf("%s has no executable %s: build it, or give the function Metadata BuildMethod go1.x or makefile, which dev builds as sam build does", f.Dir, exe))
+				continue
+			}
 		}
 		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
 			if names := sdkImports(f.Dir, f.Runtime); len(names) > 0 {
@@ -324,10 +350,13 @@ func (f *function) start() (*process, error) {
 	o := f.pool.opt
 	var args []string
 	bin := o.Node
-	if strings.HasPrefix(f.Runtime, "python") {
+	switch exe := executable(f.Function); {
+	case exe != "":
+		bin = filepath.Join(f.Dir, exe)
+	case strings.HasPrefix(f.Runtime, "python"):
 		bin = o.Python
 		args = []string{"-u", filepath.Join(f.pool.tmp, "python.py")}
-	} else {
+	default:
 		args = []string{filepath.Join(f.pool.tmp, "node.mjs")}
 	}
 	cmd := exec.Command(bin, args...)

@@ -22,7 +22,7 @@ import (
 	"github.com/wsdesign/wsdesign/dev/awslocal"
 	"github.com/wsdesign/wsdesign/dev/dash"
 	"github.com/wsdesign/wsdesign/dev/dynamo"
-	"github.com/wsdesign/wsdesign/dev/esbuild"
+	"github.com/wsdesign/wsdesign/dev/build"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
 	"github.com/wsdesign/wsdesign/dev/lambda"
@@ -278,8 +278,9 @@ func startFunctions(local app.App, base map[string]string, sink event.Sink, opt 
 			say := func(m string) {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: f.LogicalID, Text: m})
 			}
-			fn.Bundle = func(out string) error {
-				return esbuild.Bundle(context.Background(), esbuild.Options{NPM: opt.NPM, Say: say}, src, out, *b)
+			fn.Build = func(out string) error {
+				say("building with " + b.Method + ", as sam build does")
+				return build.Run(context.Background(), build.Options{NPM: opt.NPM, Say: say}, src, out, *b)
 			}
 		}
 		fns = append(fns, fn)

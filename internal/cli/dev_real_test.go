@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -663,5 +664,91 @@ export const lambdaHandler = async (event: { body: string }) => {
 	}
 	if got := send(); got != "hello ts, again" {
 		t.Errorf("after the change: got %q, want hello ts, again\n%s", got, out.String())
+	}
+}
+
+const goTemplate = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        hello:
+          FunctionArn: !GetAtt Hello.Arn
+          RouteResponseSelectionExpression: $default
+  HelloResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties: {ApiId: !Ref Api, RouteId: !Ref ApiHelloRoute, RouteResponseKey: $default}
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: provided.al2023
+      CodeUri: hello/
+      Handler: bootstrap
+    Metadata:
+      BuildMethod: go1.x
+`
+
+const goHandler = `package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func handle(ctx context.Context, ev events.APIGatewayWebsocketProxyRequest) (events.APIGatewayProxyResponse, error) {
+	return events.APIGatewayProxyResponse{StatusCode: 200, Body: "hello from Go on " + ev.RequestContext.RouteKey}, nil
+}
+
+func main() { lambda.Start(handle) }
+`
+
+// TestDevGoHandler runs a Go handler on the provided.al2023 runtime: dev
+// builds it as sam build's go1.x method does, and runs the executable,
+// which speaks the Runtime API through aws-lambda-go.
+func TestDevGoHandler(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "hello")
+	os.MkdirAll(src, 0o755)
+	// The handler's module takes aws-lambda-go at the version wsdesign
+	// uses, which the module cache has.
+	sum, err := os.ReadFile(filepath.Join("..", "..", "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(sum), "\n") {
+		if strings.HasPrefix(l, "github.com/aws/aws-lambda-go ") {
+			lines = append(lines, l)
+		}
+	}
+	goLine := regexp.MustCompile(`(?m)^go .*$`).Find(mod)
+	version := regexp.MustCompile(`github.com/aws/aws-lambda-go (v\S+)`).FindSubmatch(mod)
+	if goLine == nil || version == nil {
+		t.Fatal("go.mod has no go line or no aws-lambda-go")
+	}
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(goTemplate), 0o644)
+	os.WriteFile(filepath.Join(src, "go.mod"), []byte(fmt.Sprintf("module hello\n\n%s\n\nrequire github.com/aws/aws-lambda-go %s\n", goLine, version[1])), 0o644)
+	os.WriteFile(filepath.Join(src, "go.sum"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	os.WriteFile(filepath.Join(src, "main.go"), []byte(goHandler), 0o644)
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39536")
+	defer stop()
+	c := dial(t, "ws://127.0.0.1:39536/prod")
+	defer c.Close(websocket.StatusNormalClosure, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"hello"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := c.Read(ctx); err != nil || string(got) != "hello from Go on hello" {
+		t.Errorf("got %q %v\n%s", got, err, out.String())
 	}
 }

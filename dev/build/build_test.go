@@ -1,4 +1,4 @@
-package esbuild
+package build
 
 import (
 	"context"
@@ -27,8 +27,8 @@ func TestBundle(t *testing.T) {
 	os.WriteFile(filepath.Join(src, "n.ts"), []byte(`export const n: number = 42;`), 0o644)
 	// The entry point named after a handler's module is found whatever its extension.
 	os.WriteFile(filepath.Join(src, "other.js"), []byte(`exports.handler = async () => 1;`), 0o644)
-	b := app.Build{EntryPoints: []string{"app.ts", "other.ts"}, Format: "cjs", Target: "es2020", External: []string{"@aws-sdk/*"}}
-	if err := Bundle(context.Background(), Options{}, src, out, b); err != nil {
+	b := app.Build{Method: app.BuildEsbuild, EntryPoints: []string{"app.ts", "other.ts"}, Format: "cjs", Target: "es2020", External: []string{"@aws-sdk/*"}}
+	if err := Run(context.Background(), Options{}, src, out, b); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"app.js", "other.js"} {
@@ -46,8 +46,27 @@ func TestBundleFailureSaysWhy(t *testing.T) {
 	needNPM(t)
 	src := t.TempDir()
 	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`export const handler = async ( => 1;`), 0o644)
-	err := Bundle(context.Background(), Options{}, src, t.TempDir(), app.Build{EntryPoints: []string{"app.ts"}, Format: "esm", Target: "es2020"})
+	err := Run(context.Background(), Options{}, src, t.TempDir(), app.Build{Method: app.BuildEsbuild, EntryPoints: []string{"app.ts"}, Format: "esm", Target: "es2020"})
 	if err == nil || !strings.Contains(err.Error(), "app.ts:1:") {
 		t.Errorf("got %v, want esbuild's error with its position", err)
+	}
+}
+
+// A makefile build runs the target build-<LogicalID> with ARTIFACTS_DIR the
+// folder the function runs from, as sam build does.
+func TestMakefile(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	src, out := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(src, "Makefile"), []byte("build-Chat:\n\techo built > $(ARTIFACTS_DIR)/bootstrap\nbuild-Other:\n\tfalse\n"), 0o644)
+	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Chat"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(out, "bootstrap")); err != nil || string(got) != "built\n" {
+		t.Errorf("bootstrap: %q %v", got, err)
+	}
+	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Other"}); err == nil || !strings.Contains(err.Error(), "make build-Other") {
+		t.Errorf("a failing target: %v", err)
 	}
 }

@@ -1,0 +1,110 @@
+// Package build builds a function's code as `sam build` does for the build
+// methods a template's Metadata names, so that `wsdesign dev` runs handlers
+// from their source: esbuild bundles (TypeScript included; esbuild is
+// installed once into wsdesign's cache with npm), Go programs (go1.x) and
+// makefile builds.
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/wsdesign/wsdesign/dev/app"
+	"github.com/wsdesign/wsdesign/dev/npm"
+)
+
+// Esbuild is the esbuild installed.
+const Esbuild = "esbuild@0.28.2"
+
+// Options say where the tools come from.
+type Options struct {
+	NPM      string // default npm on PATH
+	CacheDir string // default wsdesign's (npm.CacheDir)
+	Say      func(string)
+}
+
+// Run builds the code in src into out, by b's method.
+func Run(ctx context.Context, opt Options, src, out string, b app.Build) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	switch b.Method {
+	case app.BuildEsbuild:
+		return esbuild(ctx, opt, src, out, b)
+	case app.BuildGo:
+		// sam's Go builder: the main package of the code folder, built as
+		// bootstrap (or the handler's name, for the go1.x runtime).
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(out, b.Executable), ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		return run(cmd, src, "go build")
+	case app.BuildMakefile:
+		// As sam build does: the target build-<LogicalID>, with
+		// ARTIFACTS_DIR the folder the function then runs from.
+		cmd := exec.CommandContext(ctx, "make", "build-"+b.Function)
+		cmd.Env = append(os.Environ(), "ARTIFACTS_DIR="+out)
+		return run(cmd, src, "make build-"+b.Function)
+	}
+	return fmt.Errorf("build method %q is not one dev runs", b.Method)
+}
+
+// run runs a build command in src; a failure carries what it printed.
+func run(cmd *exec.Cmd, src, what string) error {
+	cmd.Dir = src
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%s (in %s): %w\n%s", what, src, err, strings.TrimSpace(string(msg)))
+	}
+	return nil
+}
+
+func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) error {
+	if opt.CacheDir == "" {
+		dir, err := npm.CacheDir()
+		if err != nil {
+			return fmt.Errorf("esbuild: %w", err)
+		}
+		opt.CacheDir = dir
+	}
+	prefix, err := npm.Provide(ctx, opt.NPM, opt.CacheDir, Esbuild, opt.Say)
+	if err != nil {
+		return fmt.Errorf("esbuild: %w", err)
+	}
+	bin := filepath.Join(prefix, "node_modules", ".bin", "esbuild")
+	if runtime.GOOS == "windows" {
+		bin += ".cmd"
+	}
+	args := []string{"--bundle", "--platform=node", "--outdir=" + out, "--format=" + b.Format, "--target=" + b.Target, "--log-level=warning"}
+	for _, e := range b.External {
+		args = append(args, "--external:"+e)
+	}
+	for _, e := range b.OutExtension {
+		args = append(args, "--out-extension:"+e)
+	}
+	if b.Sourcemap {
+		args = append(args, "--sourcemap")
+	}
+	for _, e := range b.EntryPoints {
+		args = append(args, entryPoint(src, e))
+	}
+	return run(exec.CommandContext(ctx, bin, args...), src, "esbuild "+strings.Join(b.EntryPoints, " "))
+}
+
+// entryPoint is e, or the same module with another of the extensions
+// esbuild reads when e does not exist (an entry point taken from the
+// handler's module names .ts).
+func entryPoint(src, e string) string {
+	if _, err := os.Stat(filepath.Join(src, e)); err == nil {
+		return e
+	}
+	base := strings.TrimSuffix(e, filepath.Ext(e))
+	for _, ext := range []string{".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"} {
+		if _, err := os.Stat(filepath.Join(src, base+ext)); err == nil {
+			return base + ext
+		}
+	}
+	return e
+}
