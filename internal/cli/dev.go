@@ -20,9 +20,9 @@ import (
 
 	"github.com/wsdesign/wsdesign/dev/app"
 	"github.com/wsdesign/wsdesign/dev/awslocal"
+	"github.com/wsdesign/wsdesign/dev/build"
 	"github.com/wsdesign/wsdesign/dev/dash"
 	"github.com/wsdesign/wsdesign/dev/dynamo"
-	"github.com/wsdesign/wsdesign/dev/build"
 	"github.com/wsdesign/wsdesign/dev/event"
 	"github.com/wsdesign/wsdesign/dev/gateway"
 	"github.com/wsdesign/wsdesign/dev/lambda"
