@@ -69,17 +69,22 @@ const AccessKeyID = "wsdesign"
 // (provided.*, and go1.x) as the executable the code is, which speaks the
 // Runtime API itself.
 func Supported(runtime string) bool {
-	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || executable(Function{Runtime: runtime, Handler: "handler"}) != ""
+	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || osOnly(runtime)
+}
+
+// osOnly reports whether runtime runs the function's own executable.
+func osOnly(runtime string) bool {
+	return runtime == "provided" || strings.HasPrefix(runtime, "provided.") || runtime == "go1.x"
 }
 
 // executable is the program an OS-only runtime runs from the code folder:
-// bootstrap for provided.*, the handler for go1.x; empty for the others.
+// the handler for go1.x, bootstrap for provided.*; empty for the others.
 func executable(f Function) string {
 	switch {
-	case f.Runtime == "provided" || strings.HasPrefix(f.Runtime, "provided."):
-		return "bootstrap"
 	case f.Runtime == "go1.x":
 		return f.Handler
+	case osOnly(f.Runtime):
+		return "bootstrap"
 	}
 	return ""
 }
