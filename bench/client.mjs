@@ -1,9 +1,13 @@
 // Measures a WebSocket chat server running handler.mjs:
 //   node client.mjs ws://127.0.0.1:3001/prod [rounds]
 // connect+echo: open a connection, one 2-way message round trip, close;
-// echo: one round trip on an open connection; broadcast-50: 50 clients
-// connected, one sends a broadcast, until all 50 have it. Prints one JSON
-// line per measure with the median, p90, min and max in milliseconds.
+// echo: one round trip on an open connection; echo@N: N connections held
+// open (1, 100, 1000), each making round trips at the same time after one
+// untimed round trip to warm the handlers, every round
+// trip timed (a round trip answered with anything but its message counts as
+// failed); broadcast-50: 50 clients connected, one sends a broadcast,
+// until all 50 have it. Prints one JSON line per measure with the median,
+// p90, min and max in milliseconds.
 import { writeFileSync } from "node:fs";
 import WebSocket from "ws";
 
@@ -18,18 +22,22 @@ const open = (u) => new Promise((resolve, reject) => {
 });
 const next = (ws) => new Promise((resolve) => ws.once("message", (m) => resolve(m.toString())));
 
-function stats(name, ms) {
+function stats(name, ms, failed = 0) {
   ms.sort((a, b) => a - b);
   const at = (q) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
   const r = (x) => Math.round(x * 1000) / 1000;
-  console.log(JSON.stringify({ name, n: ms.length, median: r(at(0.5)), p90: r(at(0.9)), min: r(ms[0]), max: r(ms[ms.length - 1]) }));
+  console.log(JSON.stringify({ name, n: ms.length, failed, median: r(at(0.5)), p90: r(at(0.9)), min: r(ms[0]), max: r(ms[ms.length - 1]) }));
 }
 
+// roundTrip sends one echo message and waits for its reply; a reply other
+// than the message (API Gateway's "Internal server error", for one) is an
+// error naming it.
 async function roundTrip(ws, i) {
   const body = JSON.stringify({ action: "echo", i });
   const got = next(ws);
   ws.send(body);
-  if ((await got) !== body) throw new Error("echo: unexpected reply");
+  const reply = await got;
+  if (reply !== body) throw new Error("echo: the reply was " + reply.slice(0, 200));
 }
 
 async function connectEcho(i) {
@@ -56,6 +64,34 @@ for (let i = 0; i < rounds; i++) {
 }
 stats("echo", echo);
 ws.close();
+
+for (const n of [1, 100, 1000]) {
+  const conns = [];
+  for (let i = 0; i < n; i += 50) {
+    conns.push(...await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => open(url))));
+  }
+  // One untimed round trip on each connection first: both servers then
+  // run as many warm handlers as this concurrency needs.
+  await Promise.all(conns.map((c, i) => roundTrip(c, -1 - i).catch(() => {})));
+  const times = [];
+  const failures = [];
+  const each = Math.max(3, Math.ceil(rounds / n));
+  await Promise.all(conns.map(async (c, i) => {
+    for (let k = 0; k < each; k++) {
+      const start = performance.now();
+      try {
+        await roundTrip(c, i * each + k);
+        times.push(performance.now() - start);
+      } catch (err) {
+        failures.push(err.message);
+      }
+    }
+  }));
+  if (failures.length > 0) console.error(`echo@${n}: ${failures.length} failed, the first: ${failures[0]}`);
+  stats("echo@" + n, times, failures.length);
+  for (const c of conns) c.close();
+  await new Promise((r) => setTimeout(r, n)); // let the closed connections' $disconnect run
+}
 
 await new Promise((r) => setTimeout(r, 500)); // let the closed connections' $disconnect run
 writeFileSync(file, "");

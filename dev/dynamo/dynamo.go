@@ -2,7 +2,9 @@
 // (DynamoDB Local, LocalStack) or dynalite, installed once with npm into
 // wsdesign's cache; it creates the template's tables there and puts a small
 // proxy in front that reports every call and answers the operations the
-// local DynamoDB lacks with a clear error.
+// local DynamoDB lacks with a clear error. The proxy answers at once: the
+// local DynamoDB starts and its tables are created behind it, and calls
+// made meanwhile wait for them.
 package dynamo
 
 import (
@@ -51,6 +53,9 @@ type Options struct {
 	// the operation, the table(s) it names (comma-separated, "" when none),
 	// the HTTP status answered and how long it took.
 	OnCall func(operation, table string, status int, dur time.Duration)
+	// Tables are created at start, before any call through the proxy is
+	// answered.
+	Tables []Table
 }
 
 // Server is a running local DynamoDB and the proxy in front of it.
@@ -62,13 +67,21 @@ type Server struct {
 	exited  chan struct{}
 	closing atomic.Bool // Close was called: dynalite's end is expected
 	proxy   *proxy
+	// ready is closed when the local DynamoDB answers and Options.Tables
+	// are ACTIVE, or when that failed; err then says why. cancel stops
+	// the start.
+	ready  chan struct{}
+	err    error
+	cancel context.CancelFunc
 }
 
 // startTimeout bounds how long the local DynamoDB may take to answer.
 const startTimeout = 30 * time.Second
 
-// Start starts dynalite (installing it first if needed) or checks the given
-// endpoint, waits until it answers, and starts the proxy on 127.0.0.1.
+// Start checks the options, installs dynalite into the cache if it is not
+// there, and starts the proxy on 127.0.0.1; dynalite (or the check that the
+// given endpoint answers) and the creation of Options.Tables go on in the
+// background: Wait waits for them, and calls through the proxy wait too.
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Region == "" {
 		opts.Region = "us-east-1"
@@ -83,10 +96,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		opts.CacheDir = dir
 	}
-	s := &Server{opts: opts}
+	s := &Server{opts: opts, ready: make(chan struct{})}
 	if opts.Endpoint != "" && opts.PersistDir != "" {
 		return nil, errors.New("--persist keeps dynalite's data; the DynamoDB at --dynamodb-endpoint keeps its own")
 	}
+	var main string
 	if opts.Endpoint != "" {
 		u, err := url.Parse(opts.Endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -95,28 +109,53 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		s.backend = opts.Endpoint
 	} else {
 		// The install may take longer than starting; it has no bound but ctx.
-		main, err := s.dynaliteMain(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.runDynalite(ctx, main); err != nil {
+		var err error
+		if main, err = s.dynaliteMain(ctx); err != nil {
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, startTimeout)
-	defer cancel()
-	s.api = &client{endpoint: s.backend, region: opts.Region, accessKeyID: opts.AccessKeyID, http: &http.Client{}}
-	if err := s.waitAnswering(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	p, err := startProxy(s.backend, s.cmd != nil, opts.OnCall)
+	p, err := startProxy(s)
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
 	s.proxy = p
+	ctx, s.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(s.ready)
+		s.err = s.start(ctx, main)
+	}()
 	return s, nil
+}
+
+// start starts dynalite from main (none with a given endpoint), waits until
+// the local DynamoDB answers and creates Options.Tables.
+func (s *Server) start(ctx context.Context, main string) error {
+	if main != "" {
+		if err := s.runDynalite(ctx, main); err != nil {
+			return err
+		}
+	}
+	s.api = &client{endpoint: s.backend, region: s.opts.Region, accessKeyID: s.opts.AccessKeyID, http: &http.Client{}}
+	wctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := s.waitAnswering(wctx); err != nil {
+		return err
+	}
+	if err := s.createTables(ctx, s.opts.Tables); err != nil {
+		return fmt.Errorf("creating the template's tables: %w", err)
+	}
+	return nil
+}
+
+// Wait waits until the local DynamoDB answers and Options.Tables are
+// created, and says why not if that failed.
+func (s *Server) Wait(ctx context.Context) error {
+	select {
+	case <-s.ready:
+		return s.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // URL is the proxy's URL: the endpoint handlers are given
@@ -124,14 +163,15 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 // forwarded to.
 func (s *Server) URL() string { return s.proxy.url }
 
-// Backend is the URL of the local DynamoDB behind the proxy.
+// Backend is the URL of the local DynamoDB behind the proxy, once Wait has
+// returned.
 func (s *Server) Backend() string { return s.backend }
 
-// Close stops the proxy and dynalite.
+// Close stops the start if it is still going on, the proxy and dynalite.
 func (s *Server) Close() error {
-	if s.proxy != nil {
-		s.proxy.close()
-	}
+	s.cancel()
+	<-s.ready
+	s.proxy.close()
 	if s.cmd == nil {
 		return nil
 	}
@@ -231,7 +271,8 @@ func (s *Server) runDynalite(ctx context.Context, main string) error {
 	case <-s.exited:
 		return fmt.Errorf("dynalite ended before listening: %v", cmd.ProcessState)
 	case <-ctx.Done():
-		s.Close()
+		cmd.Process.Kill()
+		<-s.exited
 		return fmt.Errorf("dynalite did not start listening: %w", ctx.Err())
 	}
 }
@@ -272,10 +313,18 @@ func (s *Server) waitAnswering(ctx context.Context) error {
 // tableActive bounds how long CreateTables waits for a table to be ACTIVE.
 const tableActive = 30 * time.Second
 
-// CreateTables creates each table and waits until it and its indexes are
-// ACTIVE. A table that exists already (kept by --persist, or in a running
-// DynamoDB Local or LocalStack) is used as it is.
+// CreateTables creates each table, once the start is over, and waits until
+// it and its indexes are ACTIVE. A table that exists already (kept by
+// --persist, or in a running DynamoDB Local or LocalStack) is used as it
+// is.
 func (s *Server) CreateTables(ctx context.Context, tables []Table) error {
+	if err := s.Wait(ctx); err != nil {
+		return err
+	}
+	return s.createTables(ctx, tables)
+}
+
+func (s *Server) createTables(ctx context.Context, tables []Table) error {
 	for _, t := range tables {
 		err := s.api.call(ctx, "CreateTable", t.createRequest(), nil)
 		if err != nil && !isType(err, "ResourceInUseException") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -73,7 +74,53 @@ func start(t *testing.T, opts Options) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return s
+}
+
+// Calls made as soon as Start returns wait until dynalite answers and the
+// tables given are created.
+func TestCallsWaitForTheStart(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("npm is not installed")
+	}
+	start(t, Options{}) // installs dynalite where this test runs first
+	s, err := Start(context.Background(), Options{CacheDir: cacheDir, Tables: []Table{provisioned}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustPost(t, s.URL(), "PutItem", `{"TableName":"Simple","Item":{"id":{"S":"early"}}}`)
+	if out := mustPost(t, s.URL(), "GetItem", `{"TableName":"Simple","Key":{"id":{"S":"early"}}}`); out["Item"] == nil {
+		t.Errorf("GetItem = %v, want the item written first", out)
+	}
+}
+
+// A local DynamoDB that never answers: Start returns, Wait and every call
+// through the proxy say why.
+func TestEndpointThatDoesNotAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	s, err := Start(ctx, Options{Endpoint: "http://" + addr, CacheDir: cacheDir, Tables: []Table{provisioned}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	status, out := post(t, s.URL(), "ListTables", `{}`)
+	if msg, _ := out["message"].(string); status != http.StatusServiceUnavailable || !strings.Contains(msg, "did not start") || !strings.Contains(msg, addr) {
+		t.Errorf("a call through the proxy = %d %v, want 503 saying the local DynamoDB at %s did not start", status, out, addr)
+	}
+	if err := s.Wait(context.Background()); err == nil || !strings.Contains(err.Error(), "does not answer") {
+		t.Errorf("Wait = %v, want the endpoint's failure", err)
+	}
 }
 
 // post sends a DynamoDB JSON API call as an SDK does and returns the status

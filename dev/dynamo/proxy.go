@@ -32,22 +32,28 @@ type proxy struct {
 	server *http.Server
 }
 
-// startProxy starts the proxy on 127.0.0.1 on a free port. With limited
-// (dynalite), operations outside dynaliteOperations are answered with an
-// UnknownOperationException naming them.
-func startProxy(backend string, limited bool, onCall func(operation, table string, status int, dur time.Duration)) (*proxy, error) {
-	backendURL, err := url.Parse(backend)
-	if err != nil {
-		return nil, fmt.Errorf("DynamoDB proxy: %w", err)
-	}
+// startProxy starts the proxy of s on 127.0.0.1 on a free port. Each call
+// waits until s has started; with dynalite, operations outside
+// dynaliteOperations are answered with an UnknownOperationException naming
+// them.
+func startProxy(s *Server) (*proxy, error) {
 	forward := &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(backendURL) },
+		Rewrite: func(r *httputil.ProxyRequest) {
+			// s.backend was checked by Start, or printed by dynalite.
+			u, _ := url.Parse(s.backend)
+			r.SetURL(u)
+		},
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
-			dynamoError(w, http.StatusBadGateway, "InternalServerError", fmt.Sprintf("the local DynamoDB at %s does not answer: %v", backend, err))
+			dynamoError(w, http.StatusBadGateway, "InternalServerError", fmt.Sprintf("the local DynamoDB at %s does not answer: %v", s.backend, err))
 		},
 	}
+	limited, onCall := s.opts.Endpoint == "", s.opts.OnCall
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		if err := s.Wait(r.Context()); err != nil {
+			dynamoError(w, http.StatusServiceUnavailable, "InternalServerError", "the local DynamoDB did not start: "+err.Error())
+			return
+		}
 		operation := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), target)
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequest))
 		if err != nil {

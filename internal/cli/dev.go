@@ -146,18 +146,20 @@ func newDevCmd() *cobra.Command {
 			}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
+			var failed error
 			select {
 			case err := <-errc:
 				return err
+			case failed = <-services.failed:
 			case <-ctx.Done():
 			}
 			srv.Close()
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
+				return errors.Join(failed, err)
 			}
-			return nil
+			return failed
 		},
 	}
 	cmd.Flags().StringVar(&apiID, "api", "", "logical ID of the API, when the template has several")
@@ -183,12 +185,16 @@ type services struct {
 	env   map[string]string
 	front *awslocal.Front
 	db    *dynamo.Server
+	// failed receives why the local DynamoDB could not start with the
+	// template's tables, which ends dev.
+	failed chan error
 }
 
 // startServices starts the front and, when the template declares tables, a
-// local DynamoDB with those tables; env is what every handler process gets.
+// local DynamoDB with those tables, created in the background; env is what
+// every handler process gets.
 func startServices(ctx context.Context, local app.App, endpoint string, sink event.Sink, dopt dynamo.Options) (*services, error) {
-	s := &services{env: map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}}
+	s := &services{env: map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}, failed: make(chan error, 1)}
 	warn := func(text string) { sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: text}) }
 	fopt := awslocal.Options{Connections: endpoint, OnNotEmulated: func(service, host string) {
 		warn(fmt.Sprintf("a handler called %s (%s), which wsdesign dev does not emulate", service, host))
@@ -213,18 +219,25 @@ func startServices(ctx context.Context, local app.App, endpoint string, sink eve
 		dopt.OnCall = func(operation, table string, status int, d time.Duration) {
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Table, Status: status, Duration: d, Text: operation + " " + table})
 		}
+		dopt.Tables = tables
 		db, err := dynamo.Start(ctx, dopt)
 		if err != nil {
 			return nil, fmt.Errorf("starting a local DynamoDB: %w", err)
 		}
 		s.db = db
-		if err := db.CreateTables(ctx, tables); err != nil {
-			s.close()
-			return nil, fmt.Errorf("creating the template's tables: %w", err)
-		}
-		for _, t := range tables {
-			sink.Emit(event.Event{Time: time.Now(), Kind: event.Table, Text: "created " + t.Name + " in " + db.Backend()})
-		}
+		// dev listens meanwhile: the handlers' first table calls wait for
+		// the tables.
+		go func() {
+			if err := db.Wait(ctx); err != nil {
+				if ctx.Err() == nil {
+					s.failed <- fmt.Errorf("starting a local DynamoDB: %w", err)
+				}
+				return
+			}
+			for _, t := range tables {
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Table, Text: "created " + t.Name + " in " + db.Backend()})
+			}
+		}()
 		s.env["AWS_ENDPOINT_URL_DYNAMODB"] = db.URL()
 		fopt.DynamoDB = db.URL()
 	}
