@@ -308,11 +308,26 @@ func fieldOwner(field string) string {
 	return "the authorizer"
 }
 
+// linkDescription says what a link makes of its function, for linkConflicts.
+func linkDescription(l LambdaLink) string {
+	switch l.Kind {
+	case LinkNew:
+		return fmt.Sprintf("a new %s function in %s", l.Runtime, l.CodeURI)
+	case LinkARN:
+		return "a function given by ARN"
+	}
+	return "an existing function"
+}
+
 // linkConflicts finds one function ID used both as an existing and as a new
 // function, or with two runtimes: it can be only one resource.
 func (d Design) linkConflicts() Problems {
 	var ps Problems
-	first := map[string]LambdaLink{}
+	type use struct {
+		field string
+		link  LambdaLink
+	}
+	first := map[string]use{}
 	check := func(field string, l LambdaLink) {
 		if !l.IsSet() {
 			return
@@ -331,14 +346,15 @@ func (d Design) linkConflicts() Problems {
 					Message: fmt.Sprintf("%s is also the name of %s of %s: choose another logical ID", l.Key(), what, fieldOwner(field))})
 			}
 		}
-		f, ok := first[l.Key()]
+		u, ok := first[l.Key()]
 		if !ok {
-			first[l.Key()] = l
+			first[l.Key()] = use{field, l}
 			return
 		}
-		if f.Kind != l.Kind || f.Kind == LinkNew && (f.Runtime != l.Runtime || f.CodeURI != l.CodeURI) {
+		if f := u.link; f.Kind != l.Kind || f.Kind == LinkNew && (f.Runtime != l.Runtime || f.CodeURI != l.CodeURI) {
 			ps = append(ps, Problem{Field: field, Severity: Error,
-				Message: fmt.Sprintf("%s is linked twice in different ways (%s and %s): one function is one resource", l.Key(), f.Kind, l.Kind)})
+				Message: fmt.Sprintf("%s is linked twice in different ways: %s links it as %s, here it is %s; one function is one resource: link the same one, or give this one another name",
+					l.Key(), fieldOwner(u.field), linkDescription(f), linkDescription(l))})
 		}
 	}
 	for i, e := range d.Endpoints {

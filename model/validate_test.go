@@ -100,7 +100,13 @@ func TestValidateDesign(t *testing.T) {
 			d.Authorizer = &Authorizer{Handler: NewFunction("AuthFunction")}
 		}, FieldIdentitySource, Error, "at least one"},
 		{"unlinked handler", func(d *Design) { d.Endpoints[2].Handler = LambdaLink{} }, EndpointField(2, "handler"), Error, "choose"},
-		{"one function two ways", func(d *Design) { d.Endpoints[1].Handler = Existing("OnConnectFunction") }, EndpointField(1, "handler"), Error, "linked twice"},
+		{"one function two ways", func(d *Design) { d.Endpoints[1].Handler = Existing("OnConnectFunction") }, EndpointField(1, "handler"), Error,
+			"endpoint 1 links it as a new nodejs24.x function in src/on-connect/, here it is an existing function"},
+		{"one new function two runtimes", func(d *Design) {
+			l := NewFunction("OnConnectFunction")
+			l.Runtime = "python3.14"
+			d.Endpoints[2].Handler = l
+		}, EndpointField(2, "handler"), Error, "here it is a new python3.14 function in src/on-connect/"},
 		{"bad stage", func(d *Design) { d.Stage = "$default" }, FieldStage, Error, "does not work"},
 		{"too many endpoints", func(d *Design) {
 			for i := 0; i < MaxEndpoints; i++ {
