@@ -2,8 +2,10 @@ package tui
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/ansi"
+	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -24,6 +26,9 @@ type reviewScreen struct {
 	// when ←/→ scroll sideways and every cut line ends in ….
 	lines  []string
 	nowrap bool
+	// numbered: lines is the template, numbered in the gutter; a diff is
+	// not.
+	numbered bool
 }
 
 // previewMsg carries a preview computed in a command.
@@ -71,7 +76,27 @@ func (r *reviewScreen) receive(msg previewMsg, m *Model) {
 		content = p.Diff
 	}
 	r.lines = strings.Split(strings.TrimSuffix(content, "\n"), "\n")
+	r.numbered = p.Diff == ""
+	r.viewport.LeftGutterFunc = r.gutter(m.styles.Hint)
 	r.viewport.SetContentLines(r.lines)
+}
+
+// gutter numbers the template's lines, as check's findings give them (a
+// diff has its own), and marks with ↪ the rows a wide line wraps onto.
+func (r *reviewScreen) gutter(style lipgloss.Style) viewport.GutterFunc {
+	w := 1
+	if r.numbered {
+		w = len(strconv.Itoa(len(r.lines)))
+	}
+	return func(c viewport.GutterContext) string {
+		switch {
+		case c.Soft:
+			return style.Render(fmt.Sprintf("%*s ", w, "↪"))
+		case !r.numbered || c.Index >= c.TotalLines:
+			return strings.Repeat(" ", w+1)
+		}
+		return style.Render(fmt.Sprintf("%*d ", w, c.Index+1))
+	}
 }
 
 func (m *Model) updateReview(msg tea.KeyPressMsg) tea.Cmd {
@@ -192,11 +217,16 @@ func (r *reviewScreen) view() string {
 	if !r.nowrap {
 		return r.viewport.View()
 	}
-	w, x := r.viewport.Width(), r.viewport.XOffset()
+	gutter := r.viewport.LeftGutterFunc
+	if gutter == nil {
+		gutter = viewport.NoGutter
+	}
+	x := r.viewport.XOffset()
+	w := r.viewport.Width() - ansi.StringWidth(gutter(viewport.GutterContext{}))
 	from := min(r.viewport.YOffset(), len(r.lines))
 	to := min(from+r.viewport.Height(), len(r.lines))
 	out := make([]string, 0, to-from)
-	for _, l := range r.lines[from:to] {
+	for i, l := range r.lines[from:to] {
 		full := ansi.StringWidth(l)
 		l = ansi.Cut(l, x, x+w)
 		if x > 0 && full > x {
@@ -205,7 +235,7 @@ func (r *reviewScreen) view() string {
 		if full > x+w {
 			l = ansi.Cut(l, 0, w-1) + "…"
 		}
-		out = append(out, l)
+		out = append(out, gutter(viewport.GutterContext{Index: from + i, TotalLines: len(r.lines)})+l)
 	}
 	return strings.Join(out, "\n")
 }
