@@ -366,11 +366,32 @@ func checkOracles(t *testing.T, results []edited) {
 		tpl, _ := Parse(r.path, src)
 		apis, _ := Import(tpl)
 		// ws-check reads raw APIs only, not SAM's AWS::Serverless::WebSocketApi.
-		want, _ := json.Marshal(Summarize(slices.DeleteFunc(apis, func(a API) bool { return a.SAM })))
+		want, _ := json.Marshal(Summarize(asOracleReads(slices.DeleteFunc(apis, func(a API) bool { return a.SAM }))))
 		if got := byFile[r.path]; !jsonEqual(got, want) {
 			t.Errorf("%s: ws-check --design reads\n%s\nwsdesign reads\n%s", r.label, got, want)
 		}
 	}
+}
+
+// asOracleReads is what ws-check reads of apis: it finds handlers by
+// reference only, so a function named by its physical name
+// (…:function:AuthorizerFunction/invocations, corpus 18) is no handler to
+// it.
+func asOracleReads(apis []API) []API {
+	for i := range apis {
+		a := &apis[i]
+		for j := range a.Routes {
+			if a.Routes[j].Handler.ByName {
+				a.Routes[j].Handler = Invoked{}
+			}
+		}
+		for j := range a.Authorizers {
+			if a.Authorizers[j].Handler.ByName {
+				a.Authorizers[j].Handler = Invoked{}
+			}
+		}
+	}
+	return apis
 }
 
 // validatorErrors runs cfn-validate (in the oracle folder dir) once over files and returns each file's

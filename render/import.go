@@ -133,6 +133,9 @@ type Invoked struct {
 	Parameter string
 	// Literal is a function name or ARN written as a literal.
 	Literal string
+	// ByName is set when the value names the function ID by the name its
+	// FunctionName gives it, not by reference (…:function:my-auth/…).
+	ByName bool
 }
 
 // String names the function as inspect shows it: its logical ID,
@@ -247,6 +250,10 @@ type index struct {
 	byID  map[string]Resource
 	apiOf map[string][]string // ApiGatewayV2 resource ID → refs of its ApiId
 	perms []permission
+	// named are the functions of the template by the name their
+	// FunctionName gives them, in flatText form: an invocation URI or a
+	// permission may name a function that way rather than by reference.
+	named map[string]string
 }
 
 // permission is a Lambda permission for API Gateway, read once.
@@ -263,9 +270,17 @@ type permission struct {
 }
 
 func newIndex(t *Template) *index {
-	x := &index{t: t, all: t.Resources(), byID: map[string]Resource{}, apiOf: map[string][]string{}}
+	x := &index{t: t, all: t.Resources(), byID: map[string]Resource{}, apiOf: map[string][]string{}, named: map[string]string{}}
 	for _, r := range x.all {
 		x.byID[r.ID] = r
+		if !isFunctionType(r.Type) || r.Type == TypeLambdaAlias || r.Type == TypeLambdaVersion {
+			continue
+		}
+		if name, ok := flatText(r.Prop("FunctionName")); ok && name != "" {
+			if _, taken := x.named[name]; !taken {
+				x.named[name] = r.ID
+			}
+		}
 	}
 	for _, r := range x.all {
 		switch {
@@ -279,6 +294,9 @@ func newIndex(t *Template) *index {
 			p := permission{Resource: r, sourceArn: r.Prop("SourceArn"), source: Refs(r.Prop("SourceArn"))}
 			p.name, _ = stringValue(fn)
 			p.functions = Refs(fn)
+			if id, ok := x.byName(fn); ok && !slices.Contains(p.functions, id) {
+				p.functions = append(p.functions, id)
+			}
 			p.authorizers = strings.Contains(CompactJSON(p.sourceArn), "/authorizers/")
 			x.perms = append(x.perms, p)
 		}
@@ -299,10 +317,33 @@ func (x *index) of(typ, api string) []Resource {
 
 var invocationsPath = regexp.MustCompile(`functions/(.+)/invocations`)
 
+// byName finds the function of the template that a value names by the name
+// its FunctionName gives it: the value is an invocation URI, a function ARN
+// or the name itself, written in any form flatText reads
+// (`…:function:my-auth/invocations` for `FunctionName: my-auth`,
+// `…:function:${AWS::StackName}-auth/…` for
+// `FunctionName: !Sub ${AWS::StackName}-auth`, `${FunctionName}` for
+// `FunctionName: !Ref FunctionName`).
+func (x *index) byName(v *yaml.Node) (string, bool) {
+	s, ok := flatText(v)
+	if !ok {
+		return "", false
+	}
+	if m := invocationsPath.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	}
+	if i := strings.LastIndex(s, ":function:"); i >= 0 {
+		s = s[i+len(":function:"):]
+	}
+	id, ok := x.named[s]
+	return id, ok
+}
+
 // lambda finds the function a value (an IntegrationUri, AuthorizerUri or
 // FunctionArn) invokes: the first function of the template it refers to
-// (an alias or version followed to its function), else the first parameter
-// it refers to, else the function written in a literal URI.
+// (an alias or version followed to its function), else the function it
+// names by its FunctionName, else the first parameter it refers to, else
+// the function written in a literal URI.
 func (x *index) lambda(v *yaml.Node) Invoked {
 	refs := x.functionRefs(v)
 	for _, id := range refs {
@@ -319,20 +360,13 @@ func (x *index) lambda(v *yaml.Node) Invoked {
 		}
 		return Invoked{ID: r.ID, Type: r.Type}
 	}
+	if id, ok := x.byName(v); ok {
+		return Invoked{ID: id, Type: x.byID[id].Type, ByName: true}
+	}
 	for _, id := range refs {
-		if x.t.Parameter(id) == nil {
-			continue
+		if x.t.Parameter(id) != nil {
+			return Invoked{Parameter: id}
 		}
-		// A parameter that gives a function of the template its name
-		// (FunctionName: !Ref P) names that function.
-		for _, r := range x.all {
-			if isFunctionType(r.Type) && r.Type != TypeLambdaAlias && r.Type != TypeLambdaVersion && slices.Equal(Refs(r.Prop("FunctionName")), []string{id}) {
-				if _, literal := Scalar(r.Prop("FunctionName")); !literal {
-					return Invoked{ID: r.ID, Type: r.Type}
-				}
-			}
-		}
-		return Invoked{Parameter: id}
 	}
 	if s, ok := stringValue(v); ok {
 		if m := invocationsPath.FindStringSubmatch(s); m != nil {

@@ -208,3 +208,60 @@ func TestTextAndCompactJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestImportHandlersByName reads handlers an invocation URI names by the
+// physical name the function's FunctionName gives it, in each form that
+// name takes, and the permissions that name it the same way.
+func TestImportHandlersByName(t *testing.T) {
+	const tpl = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Prefix: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: a, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Auth:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Api
+      AuthorizerType: REQUEST
+      IdentitySource: [route.request.querystring.token]
+      AuthorizerUri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:auth-fn/invocations
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: $connect, AuthorizationType: CUSTOM, AuthorizerId: !Ref Auth, Target: !Sub "integrations/${ConnectInteg}"}
+  ConnectInteg:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Join ["", ["arn:aws:apigateway:", !Ref "AWS::Region", ":lambda:path/2015-03-31/functions/arn:aws:lambda:", !Ref "AWS::Region", ":", !Ref "AWS::AccountId", ":function:", !Ref Prefix, "-connect/invocations"]]
+  AuthFn:
+    Type: AWS::Serverless::Function
+    Properties: {FunctionName: auth-fn, Handler: a.handler, Runtime: nodejs24.x, CodeUri: a/}
+  ConnectFn:
+    Type: AWS::Serverless::Function
+    Properties: {FunctionName: !Sub "${Prefix}-connect", Handler: a.handler, Runtime: nodejs24.x, CodeUri: a/}
+  ConnectPermission:
+    Type: AWS::Lambda::Permission
+    Properties: {Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com, FunctionName: !Sub "${Prefix}-connect"}
+  AuthPermission:
+    Type: AWS::Lambda::Permission
+    Properties: {Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com, FunctionName: !Sub "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:auth-fn"}
+`
+	parsed, err := render.Parse("t.yaml", []byte(tpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(parsed)
+	if err != nil || len(apis) != 1 || len(apis[0].Routes) != 1 || len(apis[0].Authorizers) != 1 {
+		t.Fatalf("Import = %+v, %v; want one API with one route and one authorizer", apis, err)
+	}
+	r, az := apis[0].Routes[0], apis[0].Authorizers[0]
+	if r.Handler.ID != "ConnectFn" || !r.Handler.ByName || !reflect.DeepEqual(r.PermissionIDs, []string{"ConnectPermission"}) {
+		t.Errorf("$connect handler %+v, permissions %v; want ConnectFn by name (!Join of ${Prefix}-connect), ConnectPermission", r.Handler, r.PermissionIDs)
+	}
+	if az.Handler.ID != "AuthFn" || !az.Handler.ByName || !reflect.DeepEqual(az.PermissionIDs, []string{"AuthPermission"}) {
+		t.Errorf("authorizer handler %+v, permissions %v; want AuthFn by name (literal auth-fn), AuthPermission", az.Handler, az.PermissionIDs)
+	}
+}

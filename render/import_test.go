@@ -197,13 +197,10 @@ func TestImportCorpusMatchesExpected(t *testing.T) {
 						}
 					}
 					check(wr.RouteKey+" authorizer type", az.Type, wz.AuthorizerType)
-					if wz.LambdaResolution == "by-physical-name" {
-						// expected.json accepts no handler here: the URI names
-						// the function by its physical name, not by reference.
-						check(wr.RouteKey+" authorizer lambda", az.Handler.String(), "")
-					} else {
-						check(wr.RouteKey+" authorizer lambda", az.Handler.String(), deref(wz.LambdaLogicalID))
-					}
+					// A URI that names the function by its physical name
+					// (lambdaResolution by-physical-name) is read too.
+					check(wr.RouteKey+" authorizer lambda", az.Handler.String(), deref(wz.LambdaLogicalID))
+					check(wr.RouteKey+" authorizer lambda by name", az.Handler.ByName, wz.LambdaResolution == "by-physical-name")
 					var ids []string
 					if wz.IdentitySource != nil {
 						ids = *wz.IdentitySource

@@ -33,6 +33,25 @@ func ArnAfter(n *yaml.Node, id string) (rest string, ok bool) {
 	return b.String(), found
 }
 
+// flatText writes a value flattenArn reads as one string with each
+// reference as ${ID}: the form in which two values that name a thing the
+// same way (a literal, !Sub, !Join, !Ref) compare equal.
+func flatText(n *yaml.Node) (string, bool) {
+	var parts []arnPart
+	if !flattenArn(n, &parts, 0) {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.ref != "" {
+			b.WriteString("${" + p.ref + "}")
+		} else {
+			b.WriteString(p.text)
+		}
+	}
+	return b.String(), true
+}
+
 // arnPart is a literal piece of a string value, or a reference (ref set).
 type arnPart struct {
 	text, ref string

@@ -100,7 +100,7 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 			if id == "" {
 				id = "(Auth)"
 			}
-			fmt.Fprintf(&b, "  authorizer  %s  %s → %s  identity %s\n", id, orNone(az.Type), orNone(az.Handler.String()), orNone(strings.Join(az.IdentitySource, ", ")))
+			fmt.Fprintf(&b, "  authorizer  %s  %s → %s  identity %s\n", id, orNone(az.Type), handlerText(az.Handler), orNone(strings.Join(az.IdentitySource, ", ")))
 		}
 		fmt.Fprintf(&b, "  routes (%d)\n", len(a.Routes))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -118,10 +118,7 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 					auth += " " + r.AuthorizerID
 				}
 			}
-			handler := "→ " + orNone(r.Handler.String())
-			if r.Handler.Via != "" {
-				handler += " (via " + r.Handler.Via + ")"
-			}
+			handler := "→ " + handlerText(r.Handler)
 			if r.Foreign() {
 				handler += "  kept as is, not editable as a Lambda link"
 			}
@@ -149,6 +146,20 @@ func writeInspection(w io.Writer, t *render.Template, apis []render.API) error {
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
+	}
+	return s
+}
+
+// handlerText names a handler as inspect shows it, with the alias or
+// version it goes through, or how it names the function when that is by
+// its physical name rather than by reference.
+func handlerText(f render.Invoked) string {
+	s := orNone(f.String())
+	switch {
+	case f.Via != "":
+		s += " (via " + f.Via + ")"
+	case f.ByName:
+		s += " (by the name its FunctionName gives it)"
 	}
 	return s
 }
