@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -186,13 +187,22 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 		if f.MaxConcurrency <= 0 {
 			f.MaxConcurrency = opt.MaxConcurrency
 		}
+		// The process runs in its code folder, so a relative folder would
+		// be resolved from there.
 		if f.Dir != "" {
-			// The process runs in its code folder, so a relative folder would be resolved twice.
 			abs, err := filepath.Abs(f.Dir)
 			if err != nil {
 				return nil, fmt.Errorf("lambda: %w", err)
 			}
 			f.Dir = abs
+		}
+		f.ModulePaths = slices.Clone(f.ModulePaths)
+		for i, dir := range f.ModulePaths {
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				return nil, fmt.Errorf("lambda: %w", err)
+			}
+			f.ModulePaths[i] = abs
 		}
 		if f.InlineCode != "" {
 			dir := filepath.Join(tmp, "fn-"+f.Name)

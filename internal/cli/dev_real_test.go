@@ -550,7 +550,9 @@ Resources:
 `
 
 // TestDevLayers runs Node.js and Python handlers that import a module from
-// the template's own layer, laid out as Lambda mounts it at /opt.
+// the template's own layer, laid out as Lambda mounts it at /opt, with the
+// template given relative to the current folder as users give it (the
+// handlers run in their own folders).
 func TestDevLayers(t *testing.T) {
 	needTool(t, "node", "node", "--version")
 	needTool(t, "python3", "python3", "--version")
@@ -567,7 +569,8 @@ func TestDevLayers(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte(body), 0o644)
 	}
-	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39534")
+	t.Chdir(dir)
+	out, stop := serveDev(t, "template.yaml", "39534")
 	defer stop()
 	c := dial(t, "ws://127.0.0.1:39534/prod")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
