@@ -148,6 +148,41 @@ func TestCallbackHandlers(t *testing.T) {
 	}
 }
 
+// TestLegacyContextMethods runs handlers that end with context.succeed,
+// fail and done, called after the handler returned (as an authorizer
+// waiting on a promise does), and ones that return nothing and end when
+// their work is over, as Lambda's Node.js runtimes before nodejs24.x do.
+func TestLegacyContextMethods(t *testing.T) {
+	need(t, "node")
+	code := map[string]string{"ctx.js": `
+exports.succeed = (e, ctx) => { setTimeout(() => ctx.succeed({ ok: e.x }), 20); };
+exports.fail = (e, ctx) => { Promise.resolve().then(() => ctx.fail("Unauthorized")); };
+exports.done = (e, ctx) => { setTimeout(() => ctx.done(null, "done"), 20); };
+exports.nothing = (e, ctx) => { setTimeout(() => console.log("work over"), 20); };
+exports.later = (e, ctx) => { setTimeout(() => ctx.succeed("late"), 20); };
+`}
+	fns := []Function{{Name: "nothing", Runtime: "nodejs20.x", Handler: "ctx.nothing"}, {Name: "modern", Runtime: "nodejs24.x", Handler: "ctx.later", Timeout: time.Second}}
+	for _, name := range []string{"succeed", "fail", "done"} {
+		fns = append(fns, Function{Name: name, Runtime: "nodejs20.x", Handler: "ctx." + name})
+	}
+	p := newPool(t, code, fns...)
+	ctx := context.Background()
+	for fn, want := range map[string]string{"succeed": `{"ok":7}`, "done": `"done"`, "nothing": `null`} {
+		if out, err := p.Invoke(ctx, fn, []byte(`{"x":7}`)); err != nil || string(out) != want {
+			t.Errorf("%s: got %s, %v; want %s", fn, out, err, want)
+		}
+	}
+	_, err := p.Invoke(ctx, "fail", nil)
+	if fe := (*FunctionError)(nil); !errors.As(err, &fe) || fe.ErrorMessage != "Unauthorized" {
+		t.Errorf("context.fail: got %v, want the function error Unauthorized", err)
+	}
+	// nodejs24.x has no context.succeed: the handler's timer throws, and
+	// the invocation fails.
+	if out, err := p.Invoke(ctx, "modern", nil); err == nil {
+		t.Errorf("nodejs24.x context.succeed: got %s, want an error", out)
+	}
+}
+
 func TestOutputAndMissingDependency(t *testing.T) {
 	need(t, "node")
 	dir := t.TempDir()

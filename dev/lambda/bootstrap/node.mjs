@@ -61,14 +61,31 @@ async function load() {
   return h;
 }
 
+// run invokes the handler as Lambda's runtime does: an async handler ends
+// with its promise; otherwise the invocation ends when the callback, or one
+// of the legacy context.succeed, fail and done (gone in nodejs24.x with
+// callbacks), is called, when a handler without callback returns a value,
+// or else when the event loop is empty (callbackWaitsForEmptyEventLoop).
 function run(h, event, context) {
   return new Promise((resolve, reject) => {
     let done = false;
-    const cb = (err, result) => { if (done) return; done = true; err ? reject(err) : resolve(result); };
+    const idle = () => cb(null, undefined);
+    const cb = (err, result) => {
+      if (done) return;
+      done = true;
+      process.removeListener("beforeExit", idle);
+      err !== null && err !== undefined ? reject(err) : resolve(result);
+    };
+    if (!refuseCallback) {
+      context.succeed = (result) => cb(null, result);
+      context.fail = (err) => cb(err === undefined || err === null ? "handled" : err);
+      context.done = cb;
+    }
     try {
       const r = h.length >= 3 ? h(event, context, cb) : h(event, context);
       if (r && typeof r.then === "function") r.then((v) => cb(null, v), (e) => cb(e));
-      else if (h.length < 3) cb(null, r);
+      else if (h.length < 3 && r !== undefined) cb(null, r);
+      else if (!done) process.once("beforeExit", idle);
     } catch (e) { cb(e); }
   });
 }
