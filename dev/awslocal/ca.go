@@ -1,6 +1,7 @@
 package awslocal
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -20,9 +21,21 @@ import (
 
 // The CA's files, in the ca folder of the cache.
 const (
-	caCertFile = "cert.pem"
-	caKeyFile  = "key.pem"
+	caCertFile   = "cert.pem"
+	caKeyFile    = "key.pem"
+	caBundleFile = "bundle.pem"
 )
+
+// systemRoots are the files Linux distributions keep their bundle of
+// trusted roots in, in the order Go's crypto/x509 looks for them.
+var systemRoots = []string{
+	"/etc/ssl/certs/ca-certificates.crt",                // Debian, Ubuntu, Gentoo and others
+	"/etc/pki/tls/certs/ca-bundle.crt",                  // Fedora, RHEL 6
+	"/etc/ssl/ca-bundle.pem",                            // openSUSE
+	"/etc/pki/tls/cacert.pem",                           // OpenELEC
+	"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // CentOS, RHEL 7
+	"/etc/ssl/cert.pem",                                 // Alpine
+}
 
 // caLifetime is how long a generated CA is valid; caRenewBefore is how close
 // to its end a CA on disk is replaced by a new one.
@@ -35,7 +48,7 @@ const (
 // authority is the certificate authority wsdesign dev generates once, kept in the
 // user's cache, that signs a leaf certificate for each AWS host name a
 // handler connects to. Handlers trust it through the environment Front.Env
-// gives them.
+// and Front.ProxyEnv give them.
 type authority struct {
 	// certFile is the PEM file of the CA certificate, the one handler
 	// processes are told to trust.
@@ -160,12 +173,48 @@ func (ca *authority) certificate(host string) (*tls.Certificate, error) {
 	return leaf, nil
 }
 
+// writeBundle writes, next to the CA certificate, the first of systemFiles
+// that exists followed by the CA certificate (the CA alone when none
+// exists), and returns the bundle's name. Handlers without a hook are given
+// it as SSL_CERT_FILE, which takes the place of the system's bundle: the CA
+// alone would leave every host but AWS's untrusted.
+func (ca *authority) writeBundle(systemFiles []string) (string, error) {
+	var bundle []byte
+	for _, name := range systemFiles {
+		if roots, err := os.ReadFile(name); err == nil {
+			bundle = roots
+			break
+		}
+	}
+	if len(bundle) > 0 && bundle[len(bundle)-1] != '\n' {
+		bundle = append(bundle, '\n')
+	}
+	bundle = append(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})...)
+	name := filepath.Join(filepath.Dir(ca.certFile), caBundleFile)
+	if err := writeChanged(name, bundle, 0o644); err != nil {
+		return "", fmt.Errorf("write the bundle of trusted roots: %w", err)
+	}
+	return name, nil
+}
+
 // serial returns a random 128-bit serial number (crypto/rand.Read does not
 // return errors: it crashes the program instead).
 func serial() *big.Int {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return new(big.Int).SetBytes(b)
+}
+
+// writeChanged writes data to name, creating its folder, unless name holds
+// data already.
+func writeChanged(name string, data []byte, perm fs.FileMode) error {
+	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return writeAtomic(name, data, perm)
 }
 
 // writeAtomic writes data to a temporary file next to name and renames it

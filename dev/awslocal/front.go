@@ -4,7 +4,10 @@
 // cache, forwards the API's own execute-api host and DynamoDB to the local
 // servers, and fails fast for every other AWS service. Hooks loaded into
 // Node.js (a --require preload) and Python (sitecustomize) send the
-// processes' connections to AWS hosts to the front.
+// processes' connections to AWS hosts to the front. Processes without a hook
+// (Go, and other code on the OS-only runtimes) reach it through an HTTP
+// proxy that tunnels their connections to AWS hosts to the front and their
+// others to the host itself.
 package awslocal
 
 import (
@@ -12,6 +15,7 @@ import (
 	"crypto/tls"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -44,11 +48,13 @@ type Options struct {
 	OnNotEmulated func(service, host string)
 }
 
-// Front is the local TLS front for AWS host names.
+// Front is the local TLS front for AWS host names, with the proxy to it.
 type Front struct {
 	ca        *authority
 	listener  net.Listener
 	server    *http.Server
+	proxy     *proxy
+	bundle    string
 	nodeHook  string
 	pythonDir string
 }
@@ -64,8 +70,9 @@ var (
 	pythonHook []byte
 )
 
-// Start loads (or creates) the CA, writes the process hooks and starts the
-// front on 127.0.0.1 on a free port.
+// Start loads (or creates) the CA, writes the process hooks and the bundle
+// of trusted roots, and starts the front and its proxy on 127.0.0.1 on free
+// ports.
 func Start(opts Options) (*Front, error) {
 	cache := opts.CacheDir
 	if cache == "" {
@@ -88,6 +95,9 @@ func Start(opts Options) (*Front, error) {
 		return nil, err
 	}
 	if err := writeHook(filepath.Join(f.pythonDir, "sitecustomize.py"), pythonHook); err != nil {
+		return nil, err
+	}
+	if f.bundle, err = ca.writeBundle(systemRoots); err != nil {
 		return nil, err
 	}
 	handler, err := newRouter(opts)
@@ -121,6 +131,10 @@ func Start(opts Options) (*Front, error) {
 		},
 	}
 	go f.server.ServeTLS(ln, "", "")
+	if f.proxy, err = startProxy(f.Addr(), handler); err != nil {
+		f.server.Close()
+		return nil, err
+	}
 	return f, nil
 }
 
@@ -149,14 +163,42 @@ func (f *Front) Env() map[string]string {
 	}
 }
 
-// Close stops the front and closes its connections.
+// ProxyEnv is the environment to give handler processes that no hook
+// reaches (Go, and other code on the OS-only runtimes), so that an SDK too
+// old to read AWS_ENDPOINT_URL_*, or code that builds an AWS URL itself,
+// reaches the front: the standard proxy variables, which Go's net/http
+// (http.ProxyFromEnvironment, behind http.DefaultTransport and so the AWS
+// SDKs for Go) and most other HTTP clients honour, name the front's proxy;
+// NO_PROXY keeps the local servers, on the loopback address, off it.
+// SSL_CERT_FILE, which Go's crypto/x509 on Linux (and OpenSSL) reads instead
+// of the system's bundle, names a bundle of the system's roots and the CA,
+// so that both AWS hosts and all others are trusted. (Go on macOS and
+// Windows verifies with the system and ignores it.)
+func (f *Front) ProxyEnv() map[string]string {
+	proxy := f.proxy.URL()
+	local := "localhost,127.0.0.1,::1"
+	return map[string]string{
+		"HTTPS_PROXY":   proxy,
+		"https_proxy":   proxy,
+		"HTTP_PROXY":    proxy,
+		"http_proxy":    proxy,
+		"NO_PROXY":      local,
+		"no_proxy":      local,
+		"SSL_CERT_FILE": f.bundle,
+	}
+}
+
+// Close stops the proxy and the front and closes their connections.
 func (f *Front) Close() error {
+	// The proxy first: its tunnels are connections to the front.
+	perr := f.proxy.close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := f.server.Shutdown(ctx); err != nil {
-		return f.server.Close()
+	err := f.server.Shutdown(ctx)
+	if err != nil {
+		err = f.server.Close()
 	}
-	return nil
+	return errors.Join(perr, err)
 }
 
 func join(sep, first, rest string) string {
@@ -174,13 +216,7 @@ func quoteNodeOption(s string) string {
 
 // writeHook writes an embedded hook to name unless it is there already.
 func writeHook(name string, data []byte) error {
-	if old, err := os.ReadFile(name); err == nil && string(old) == string(data) {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("write the handler hook: %w", err)
-	}
-	if err := writeAtomic(name, data, 0o644); err != nil {
+	if err := writeChanged(name, data, 0o644); err != nil {
 		return fmt.Errorf("write the handler hook: %w", err)
 	}
 	return nil

@@ -70,11 +70,12 @@ const AccessKeyID = "wsdesign"
 // (provided.*, and go1.x) as the executable the code is, which speaks the
 // Runtime API itself.
 func Supported(runtime string) bool {
-	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || osOnly(runtime)
+	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || OSOnly(runtime)
 }
 
-// osOnly reports whether runtime runs the function's own executable.
-func osOnly(runtime string) bool {
+// OSOnly reports whether runtime runs the function's own executable, into
+// which no hook of dev's is loaded.
+func OSOnly(runtime string) bool {
 	return runtime == "provided" || strings.HasPrefix(runtime, "provided.") || runtime == "go1.x"
 }
 
@@ -84,7 +85,7 @@ func executable(f Function) string {
 	switch {
 	case f.Runtime == "go1.x":
 		return f.Handler
-	case osOnly(f.Runtime):
+	case OSOnly(f.Runtime):
 		return "bootstrap"
 	}
 	return ""

@@ -114,14 +114,14 @@ func newDevCmd() *cobra.Command {
 			}
 			defer services.close()
 			lopt := lambda.Options{Python: python, MaxConcurrency: maxConcurrency}
-			pool, err := startFunctions(local, services.env, sink, lopt)
+			pool, err := startFunctions(local, services.env, services.proxyEnv, sink, lopt)
 			if err != nil {
 				ln.Close()
 				return err
 			}
 			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Region: render.LocalRegion})
 			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides,
-				env: services.env, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
+				env: services.env, proxyEnv: services.proxyEnv, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
 			if !noWatch {
 				if err := rl.watch(local); err != nil {
@@ -182,9 +182,13 @@ func newDevCmd() *cobra.Command {
 // (the API's own execute-api host included), so that handlers reach them
 // without code changes.
 type services struct {
-	env   map[string]string
-	front *awslocal.Front
-	db    *dynamo.Server
+	env map[string]string
+	// proxyEnv is what the processes of the OS-only runtimes get besides
+	// env: no hook sends their connections to AWS hosts to the front, the
+	// front's proxy does.
+	proxyEnv map[string]string
+	front    *awslocal.Front
+	db       *dynamo.Server
 	// failed receives why the local DynamoDB could not start with the
 	// template's tables, which ends dev.
 	failed chan error
@@ -248,6 +252,7 @@ func startServices(ctx context.Context, local app.App, endpoint string, sink eve
 	}
 	s.front = front
 	maps.Copy(s.env, front.Env())
+	s.proxyEnv = front.ProxyEnv()
 	return s, nil
 }
 
@@ -262,9 +267,9 @@ func (s *services) close() {
 
 // startFunctions starts no process: it prepares a pool that runs each function of the app on
 // its first invocation, with the environment handlers need to reach the local @connections API
-// without code changes. Functions that cannot run locally are listed, and their routes answer as
-// failing integrations do.
-func startFunctions(local app.App, base map[string]string, sink event.Sink, opt lambda.Options) (*lambda.Pool, error) {
+// without code changes (base, and proxyEnv too for the OS-only runtimes). Functions that cannot
+// run locally are listed, and their routes answer as failing integrations do.
+func startFunctions(local app.App, base, proxyEnv map[string]string, sink event.Sink, opt lambda.Options) (*lambda.Pool, error) {
 	opt.Output = func(function, stream, line string) {
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: function, Text: line})
 	}
@@ -275,6 +280,9 @@ func startFunctions(local app.App, base map[string]string, sink event.Sink, opt 
 			continue
 		}
 		env := maps.Clone(base)
+		if lambda.OSOnly(f.Runtime) {
+			maps.Copy(env, proxyEnv)
+		}
 		for k, v := range f.Env {
 			env[k] = v
 		}

@@ -681,6 +681,8 @@ Resources:
         hello:
           FunctionArn: !GetAtt Hello.Arn
           RouteResponseSelectionExpression: $default
+        push:
+          FunctionArn: !GetAtt Hello.Arn
   HelloResponse:
     Type: AWS::ApiGatewayV2::RouteResponse
     Properties: {ApiId: !Ref Api, RouteId: !Ref ApiHelloRoute, RouteResponseKey: $default}
@@ -698,13 +700,44 @@ const goHandler = `package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 )
 
 func handle(ctx context.Context, ev events.APIGatewayWebsocketProxyRequest) (events.APIGatewayProxyResponse, error) {
-	return events.APIGatewayProxyResponse{StatusCode: 200, Body: "hello from Go on " + ev.RequestContext.RouteKey}, nil
+	rc := ev.RequestContext
+	if rc.RouteKey == "push" {
+		if err := push(ctx, rc); err != nil {
+			fmt.Println("push:", err)
+			return events.APIGatewayProxyResponse{}, err
+		}
+		return events.APIGatewayProxyResponse{StatusCode: 200}, nil
+	}
+	return events.APIGatewayProxyResponse{StatusCode: 200, Body: "hello from Go on " + rc.RouteKey}, nil
+}
+
+// push posts to the @connections endpoint built from the event, with
+// net/http's default client, as an SDK too old for AWS_ENDPOINT_URL_* does.
+func push(ctx context.Context, rc events.APIGatewayWebsocketProxyRequestContext) error {
+	endpoint := "https://" + rc.DomainName + "/" + rc.Stage + "/@connections/" + url.PathEscape(rc.ConnectionID)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader("pushed from Go"))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", endpoint, resp.Status)
+	}
+	return nil
 }
 
 func main() { lambda.Start(handle) }
@@ -712,7 +745,9 @@ func main() { lambda.Start(handle) }
 
 // TestDevGoHandler runs a Go handler on the provided.al2023 runtime: dev
 // builds it as sam build's go1.x method does, and runs the executable,
-// which speaks the Runtime API through aws-lambda-go.
+// which speaks the Runtime API through aws-lambda-go, and whose push to the
+// API's execute-api host, with net/http's default client, reaches dev
+// through the front's proxy.
 func TestDevGoHandler(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "hello")
@@ -753,5 +788,11 @@ func TestDevGoHandler(t *testing.T) {
 	}
 	if _, got, err := c.Read(ctx); err != nil || string(got) != "hello from Go on hello" {
 		t.Errorf("got %q %v\n%s", got, err, out.String())
+	}
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"action":"push"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := c.Read(ctx); err != nil || string(got) != "pushed from Go" {
+		t.Errorf("push: got %q %v, want the handler's post to @connections\n%s", got, err, out.String())
 	}
 }

@@ -30,7 +30,7 @@ const reloadDebounce = 150 * time.Millisecond
 type reloader struct {
 	path, apiID, endpoint string
 	overrides             []string
-	env                   map[string]string
+	env, proxyEnv         map[string]string
 	sink                  event.Sink
 	lopt                  lambda.Options
 	srv                   *gateway.Server
@@ -95,7 +95,7 @@ func (r *reloader) reload(changed []string) {
 // serve hands the gateway local, run by a new pool; the previous pool is
 // closed once invocations it runs can have ended.
 func (r *reloader) serve(local app.App, what string) {
-	pool, err := startFunctions(local, r.env, r.sink, r.lopt)
+	pool, err := startFunctions(local, r.env, r.proxyEnv, r.sink, r.lopt)
 	if err != nil {
 		r.emit(event.Reload, fmt.Sprintf("%s changed, but the functions cannot start: %v; still serving the API as it was", what, err))
 		return
