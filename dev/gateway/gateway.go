@@ -213,8 +213,12 @@ func (s *Server) context(c *conn, routeKey, eventType string) events.APIGatewayW
 
 // result is what a handler returned, as API Gateway reads it.
 type result struct {
-	StatusCode int    `json:"statusCode"`
-	Body       string `json:"body"`
+	StatusCode int
+	Body       string
+	// Headers are the response's headers: those of a $connect answer reach
+	// the client's upgrade (Sec-WebSocket-Protocol, to agree on a
+	// subprotocol).
+	Headers map[string]string
 }
 
 func (s *Server) timeout(r app.Route) time.Duration {
@@ -292,6 +296,14 @@ func parseResult(out []byte) (result, bool) {
 			}
 			r.Body = bs
 		}
+		if h, ok := v["headers"].(map[string]any); ok {
+			r.Headers = map[string]string{}
+			for k, v := range h {
+				if s, ok := v.(string); ok {
+					r.Headers[k] = s
+				}
+			}
+		}
 		return r, true
 	}
 	return result{StatusCode: 200, Body: string(out)}, true
@@ -336,6 +348,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 		c.authorizer = auth
 		ev.RequestContext.Authorizer = auth
 	}
+	var accept websocket.AcceptOptions
 	if rt, ok := s.route("$connect"); ok {
 		res, ok := s.call(r.Context(), c, rt, ev, ctx.RequestID)
 		if !ok {
@@ -348,7 +361,19 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 			http.Error(w, http.StatusText(res.StatusCode), res.StatusCode)
 			return
 		}
+		// As API Gateway, the upgrade agrees on the subprotocol the
+		// $connect answer names, and on none otherwise.
+		for k, v := range res.Headers {
+			if strings.EqualFold(k, "Sec-WebSocket-Protocol") {
+				accept.Subprotocols = []string{strings.TrimSpace(v)}
+			}
+		}
 	}
+	if asked := r.Header.Get("Sec-WebSocket-Protocol"); asked != "" && accept.Subprotocols == nil {
+		s.emit(event.Event{Kind: event.Warning, ConnectionID: c.id, RouteKey: "$connect",
+			Text: "the client asked for the subprotocol " + asked + ", and no $connect answer's Sec-WebSocket-Protocol header names one: as in API Gateway, the upgrade names none, which browsers refuse"})
+	}
+	accept.OriginPatterns = s.originPatterns()
 	c.frames = newFrames()
 	// The connection is known before the client gets its 101, so that an
 	// @connections call made as soon as it has it finds the connection.
@@ -356,7 +381,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	s.mu.Lock()
 	s.conns[c.id] = c
 	s.mu.Unlock()
-	ws, err := websocket.Accept(&watchFrames{w, c.frames}, r, &websocket.AcceptOptions{OriginPatterns: s.originPatterns()})
+	ws, err := websocket.Accept(&watchFrames{w, c.frames}, r, &accept)
 	if err != nil {
 		s.mu.Lock()
 		delete(s.conns, c.id)

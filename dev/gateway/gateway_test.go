@@ -309,6 +309,41 @@ func TestConnectStatus(t *testing.T) {
 	}
 }
 
+// TestSubprotocol agrees on the subprotocol the $connect answer names in
+// its Sec-WebSocket-Protocol header, as API Gateway does, and on none when
+// it names none, with a warning (browsers then refuse the connection).
+func TestSubprotocol(t *testing.T) {
+	f := newFixture(t, false, true, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	f.inv.byFn["Connect"] = func(ev events.APIGatewayWebsocketProxyRequest) ([]byte, error) {
+		return json.Marshal(map[string]any{"statusCode": 200, "headers": map[string]string{"Sec-WebSocket-Protocol": "graphql-ws"}})
+	}
+	c, _, err := websocket.Dial(ctx, f.url, &websocket.DialOptions{Subprotocols: []string{"chat", "graphql-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Subprotocol(); got != "graphql-ws" {
+		t.Errorf("subprotocol %q, want graphql-ws, the one the $connect answer names", got)
+	}
+	c.CloseNow()
+	if f.log.has(event.Warning, "subprotocol") {
+		t.Error("a warning although $connect named the subprotocol")
+	}
+	f.inv.byFn["Connect"] = body("")
+	c, _, err = websocket.Dial(ctx, f.url, &websocket.DialOptions{Subprotocols: []string{"chat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Subprotocol(); got != "" {
+		t.Errorf("subprotocol %q, want none: $connect named none", got)
+	}
+	c.CloseNow()
+	if !f.log.has(event.Warning, "asked for the subprotocol chat") {
+		t.Error("no warning that the client asked for a subprotocol $connect did not name")
+	}
+}
+
 func TestOrigin(t *testing.T) {
 	f := newFixture(t, false, true, Options{})
 	if _, resp, err := dial(t, f.url, http.Header{"Origin": {"https://evil.example"}}); err == nil || resp.StatusCode != 403 {
