@@ -330,7 +330,9 @@ func TestSubprotocol(t *testing.T) {
 	if f.log.has(event.Warning, "subprotocol") {
 		t.Error("a warning although $connect named the subprotocol")
 	}
+	f.inv.mu.Lock() // the first connection's $disconnect may be running
 	f.inv.byFn["Connect"] = body("")
+	f.inv.mu.Unlock()
 	c, _, err = websocket.Dial(ctx, f.url, &websocket.DialOptions{Subprotocols: []string{"chat"}})
 	if err != nil {
 		t.Fatal(err)
