@@ -63,7 +63,7 @@ func Local(t *Template, a API, endpoint string, params map[string]string) app.Ap
 func localRoute(r Route) app.Route {
 	// API Gateway answers only through both halves: the expression on the
 	// route and a route response.
-	lr := app.Route{Key: r.Key, TwoWay: r.RouteResponseSelectionExpression != "" && len(r.RouteResponseIDs) > 0}
+	lr := app.Route{Key: r.Key, TwoWay: r.RouteResponseSelectionExpression != "" && len(r.RouteResponseIDs) > 0, IAM: r.AuthorizationType == AuthorizationIAM}
 	switch {
 	case lr.TwoWay:
 	case r.RouteResponseSelectionExpression != "":

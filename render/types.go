@@ -29,6 +29,7 @@ const (
 	IntegrationAWSProxy  = "AWS_PROXY"
 	IntegrationAWS       = "AWS"
 	AuthorizationCustom  = "CUSTOM"
+	AuthorizationIAM     = "AWS_IAM"
 	AuthorizerRequest    = "REQUEST"
 	SAMDefaultStage      = "default"
 	routeSelectorPrefix  = "$request.body."

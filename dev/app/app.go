@@ -50,6 +50,9 @@ type Route struct {
 	TimeoutMillis int
 	// Function is the handler's logical ID, for LAMBDA integrations.
 	Function string
+	// IAM: the route's AuthorizationType is AWS_IAM, whose SigV4 signature
+	// dev does not check.
+	IAM bool
 }
 
 // Authorizer is a REQUEST authorizer.

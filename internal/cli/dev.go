@@ -134,6 +134,9 @@ func newDevCmd() *cobra.Command {
 				if r.Kind == "HTTP" || r.Kind == "AWS" {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: r.Kind + " integration is not emulated: the route answers as a failing integration"})
 				}
+				if r.IAM {
+					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "AWS_IAM authorization is not emulated: every connection is let in without a signature, and requestContext.identity names no IAM or Cognito caller"})
+				}
 				if r.HalfTwoWay != "" && !model.OneWayOnly(r.Key) {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "the route has " + r.HalfTwoWay + ": as in API Gateway, its handler's answer is not sent back (wsdesign check: WSD009)"})
 				}

@@ -130,6 +130,19 @@ func TestDevListsNotEmulated(t *testing.T) {
       ApiId: !Ref Api
       RouteKey: half
       RouteResponseSelectionExpression: $default
+  Signed:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $connect
+      AuthorizationType: AWS_IAM
+      Target: !Sub integrations/${Accept}
+  Accept:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: MOCK
+      RequestTemplates: {"200": '{"statusCode": 200}'}
 `), 0o644)
 	out, stop := serveDev(t, path, "39520")
 	dial(t, "ws://127.0.0.1:39520/prod").CloseNow()
@@ -138,6 +151,7 @@ func TestDevListsNotEmulated(t *testing.T) {
 		`"function":"Worker","text":"not emulated: Jobs (AWS::SQS::Queue), which QUEUE_URL points at`,
 		`"function":"Worker","text":"not emulated: a DynamoDB stream feeds it through Feed (AWS::Lambda::EventSourceMapping)`,
 		`"routeKey":"half","text":"the route has RouteResponseSelectionExpression but no RouteResponse: as in API Gateway, its handler's answer is not sent back`,
+		`"routeKey":"$connect","text":"AWS_IAM authorization is not emulated: every connection is let in without a signature`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the log lacks %s:\n%s", want, out.String())
