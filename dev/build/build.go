@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 
@@ -90,7 +92,52 @@ func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) err
 	for _, e := range b.EntryPoints {
 		args = append(args, entryPoint(src, e))
 	}
-	return run(exec.CommandContext(ctx, bin, args...), src, "esbuild "+strings.Join(b.EntryPoints, " "))
+	err = run(exec.CommandContext(ctx, bin, args...), src, "esbuild "+strings.Join(b.EntryPoints, " "))
+	if err != nil && unresolvedPackage.MatchString(err.Error()) {
+		if dir, ok := packageDir(src); ok {
+			return fmt.Errorf("%w\nthe function's dependencies are not installed: run npm install in %s", err, dir)
+		}
+	}
+	return err
+}
+
+// unresolvedPackage is esbuild's error for an import of a package (not a
+// relative path) it cannot find.
+var unresolvedPackage = regexp.MustCompile(`Could not resolve "[^./]`)
+
+// packageDir is the folder of the package.json nearest above src, where
+// the function's dependencies are installed.
+func packageDir(src string) (string, bool) {
+	dir, err := filepath.Abs(src)
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// Handler is the handler that the code b built into out runs with. For
+// esbuild it is the one sam build writes into the built template: esbuild
+// puts each bundle at the top of out, so a handler whose module is not
+// where it names it (out/DIR/MODULE.js), and not in a layer (/opt), is taken
+// by its last path element (src/handlers/app.handler: app.handler).
+func Handler(out, handler string, b app.Build) string {
+	if b.Method != app.BuildEsbuild || strings.HasPrefix(handler, "/opt") {
+		return handler
+	}
+	module := strings.TrimSuffix(handler, path.Ext(handler))
+	if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(module)+".js")); err == nil {
+		return handler
+	}
+	return path.Base(handler)
 }
 
 // entryPoint is e, or the same module with another of the extensions

@@ -70,3 +70,43 @@ func TestMakefile(t *testing.T) {
 		t.Errorf("a failing target: %v", err)
 	}
 }
+
+// TestHandler rewrites the handler of an esbuild function as sam build
+// does: the bundle of modules/connect.ts is connect.js at the top of out.
+func TestHandler(t *testing.T) {
+	out := t.TempDir()
+	os.WriteFile(filepath.Join(out, "connect.js"), nil, 0o644)
+	os.MkdirAll(filepath.Join(out, "kept"), 0o755)
+	os.WriteFile(filepath.Join(out, "kept", "app.js"), nil, 0o644)
+	esb := app.Build{Method: app.BuildEsbuild}
+	for _, c := range []struct {
+		handler string
+		b       app.Build
+		want    string
+	}{
+		{"modules/connect.handler", esb, "connect.handler"},
+		{"connect.handler", esb, "connect.handler"},
+		{"kept/app.handler", esb, "kept/app.handler"},
+		{"/opt/nodejs/shared.handler", esb, "/opt/nodejs/shared.handler"},
+		{"modules/connect.handler", app.Build{Method: app.BuildMakefile}, "modules/connect.handler"},
+	} {
+		if got := Handler(out, c.handler, c.b); got != c.want {
+			t.Errorf("Handler(%s, %s) = %s, want %s", c.handler, c.b.Method, got, c.want)
+		}
+	}
+}
+
+// A bundle that imports a package not installed says where to install the
+// function's dependencies.
+func TestBundleNamesMissingDependencies(t *testing.T) {
+	needNPM(t)
+	root := t.TempDir()
+	src := filepath.Join(root, "modules")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(root, "package.json"), []byte(`{"dependencies": {"left-pad-nowhere": "1.0.0"}}`), 0o644)
+	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`import pad from "left-pad-nowhere"; export const handler = async () => pad("x", 3);`), 0o644)
+	err := Run(context.Background(), Options{}, src, t.TempDir(), app.Build{Method: app.BuildEsbuild, EntryPoints: []string{"app.ts"}, Format: "cjs", Target: "es2020"})
+	if err == nil || !strings.Contains(err.Error(), "run npm install in "+root) {
+		t.Errorf("got %v, want the advice to run npm install in %s", err, root)
+	}
+}

@@ -41,10 +41,11 @@ type Function struct {
 	// code's own, as Lambda looks in the layers at /opt: NODE_PATH for
 	// Node.js (before the SDK provided), PYTHONPATH for Python.
 	ModulePaths []string
-	// Build, when set, builds the code into out (as sam build does): the
-	// function runs from there. A function whose build fails is not run,
-	// and the failure is its output.
-	Build func(out string) error
+	// Build, when set, builds the code into out (as sam build does) and
+	// returns the handler the built code runs with (sam build may rewrite
+	// it): the function runs from there. A function whose build fails is
+	// not run, and the failure is its output.
+	Build func(out string) (handler string, err error)
 }
 
 // Options apply to every function of a pool.
@@ -224,11 +225,12 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 		}
 		if f.Build != nil {
 			out := filepath.Join(tmp, "build-"+f.Name)
-			if err := f.Build(out); err != nil {
+			handler, err := f.Build(out)
+			if err != nil {
 				p.notRun(f.Name, "its build failed: "+err.Error())
 				continue
 			}
-			f.Dir = out
+			f.Dir, f.Handler = out, handler
 		}
 		if exe := executable(f); exe != "" {
 			if _, err := os.Stat(filepath.Join(f.Dir, exe)); err != nil {

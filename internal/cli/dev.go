@@ -302,9 +302,12 @@ func startFunctions(local app.App, base, proxyEnv map[string]string, sink event.
 			say := func(m string) {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: f.LogicalID, Text: m})
 			}
-			fn.Build = func(out string) error {
+			fn.Build = func(out string) (string, error) {
 				say("building with " + b.Method + ", as sam build does")
-				return build.Run(context.Background(), build.Options{NPM: opt.NPM, Say: say}, src, out, *b)
+				if err := build.Run(context.Background(), build.Options{NPM: opt.NPM, Say: say}, src, out, *b); err != nil {
+					return "", err
+				}
+				return build.Handler(out, f.Handler, *b), nil
 			}
 		}
 		fns = append(fns, fn)
