@@ -577,3 +577,73 @@ func TestEditReusesCoveringPermission(t *testing.T) {
 		}
 	}
 }
+
+const routeScoped = `Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: chat, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: $connect, Target: !Sub "integrations/${ConnectInteg}"}
+  ConnectInteg:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ConnectFn.Arn}/invocations
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Api, StageName: prod, AutoDeploy: true}
+  ConnectFn:
+    Type: AWS::Lambda::Function
+    Properties: {Handler: index.handler, Runtime: nodejs22.x, Role: arn:aws:iam::123456789012:role/x, Code: {ZipFile: "exports.handler = async () => ({})"}}
+  ConnectPermission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref ConnectFn
+      Principal: apigateway.amazonaws.com
+      SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*/$connect
+`
+
+// TestEditNewRoutesOnRouteScopedFunction: new routes on a function whose
+// permission is scoped to its route each get one that covers them, added
+// at once or one edit after another, and removing them gives back the
+// original bytes.
+func TestEditNewRoutesOnRouteScopedFunction(t *testing.T) {
+	add := func(src string, keys ...string) string {
+		t.Helper()
+		out, err := editDesign(t, src, func(d *model.Design) {
+			for _, k := range keys {
+				d.Endpoints = append(d.Endpoints, model.Endpoint{Route: k, Handler: model.Existing("ConnectFn")})
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	covered := func(what, src string) {
+		t.Helper()
+		tpl := parse(t, src)
+		apis, _ := Import(tpl)
+		e := NewEdit(tpl)
+		for _, r := range apis[0].Routes {
+			if len(e.routePermissions(apis[0], r)) == 0 {
+				t.Errorf("%s: no permission covers %s:\n%s", what, r.Key, src)
+			}
+		}
+	}
+	both := add(routeScoped, "ping", "pong")
+	covered("ping and pong at once", both)
+	covered("ping, then pong", add(add(routeScoped, "ping"), "pong"))
+	out, err := editDesign(t, both, func(d *model.Design) {
+		d.Endpoints = slices.DeleteFunc(d.Endpoints, func(ep model.Endpoint) bool { return ep.Route != "$connect" })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != routeScoped {
+		t.Errorf("removing ping and pong did not give back the original:\n%s", out)
+	}
+}

@@ -158,9 +158,21 @@ func (e *Edit) planAPI(a API, d model.Design, opt EditOptions) (*apiPlan, error)
 		if perRouteIntegration {
 			delete(pinned.Integrations, h)
 		}
-		if ids, ok := pinned.Permissions[h]; ok && (perRoutePermission || !e.covers(a, h, ep.Route)) {
-			delete(pinned.Permissions, h)
-			stale[ids] = true
+		// Once one new route of a function needs a new permission, every
+		// other one it does not cover does too.
+		ids, isPinned := pinned.Permissions[h]
+		_, needs := uncovered[h]
+		if (isPinned || needs) && (perRoutePermission || !e.covers(a, h, ep.Route)) {
+			if isPinned {
+				delete(pinned.Permissions, h)
+				stale[ids] = true
+				// The new permission takes the ID of none of the
+				// function's others (an earlier edit may have written
+				// one scoped to its route under the ID it would get).
+				for _, id := range e.permissionsOf(a, h) {
+					stale[id] = true
+				}
+			}
 			uncovered[h] = append(uncovered[h], ep.Route)
 		}
 	}

@@ -96,13 +96,19 @@ func (e *Edit) stageParameter(a API) string {
 // covers reports whether a permission the function has for the API lets
 // API Gateway invoke it for route key.
 func (e *Edit) covers(a API, function, key string) bool {
+	return len(e.routePermissions(a, Route{Key: key, PermissionIDs: e.permissionsOf(a, function)})) > 0
+}
+
+// permissionsOf lists the permissions of the API's routes served by
+// function.
+func (e *Edit) permissionsOf(a API, function string) []string {
 	var ids []string
 	for _, r := range a.Routes {
 		if r.Handler.Link().Key() == function {
 			ids = append(ids, r.PermissionIDs...)
 		}
 	}
-	return len(e.routePermissions(a, Route{Key: key, PermissionIDs: ids})) > 0
+	return ids
 }
 
 // routeScoped reports whether every permission of the API's routes names its

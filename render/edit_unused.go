@@ -36,12 +36,33 @@ func (p *apiPlan) dropUnused(d model.Design) error {
 // links anew (the plan's), and by the template's other APIs.
 func (p *apiPlan) used(d model.Design) (map[string]bool, error) {
 	used := map[string]bool{}
+	kept := func(r Route) bool {
+		change := p.ch.Endpoint(r.Key)
+		return !change.Removed && (r.Foreign() || !change.Relinked)
+	}
+	// A permission that let API Gateway invoke a route that goes is used
+	// by a kept route only where no other permission lets it: the one an
+	// edit added for new routes, which also covers older ones, goes with
+	// those routes.
+	freed := map[string]bool{}
 	for _, r := range p.a.Routes {
-		if change := p.ch.Endpoint(r.Key); !change.Removed && (r.Foreign() || !change.Relinked) {
-			used[r.IntegrationID] = true
+		if !kept(r) {
 			for _, id := range p.e.routePermissions(p.a, r) {
-				used[id] = true
+				freed[id] = true
 			}
+		}
+	}
+	for _, r := range p.a.Routes {
+		if !kept(r) {
+			continue
+		}
+		used[r.IntegrationID] = true
+		perms := p.e.routePermissions(p.a, r)
+		if others := slices.DeleteFunc(slices.Clone(perms), func(id string) bool { return freed[id] }); len(others) > 0 {
+			perms = others
+		}
+		for _, id := range perms {
+			used[id] = true
 		}
 	}
 	// The integration and permission the plan gives a function are used by
