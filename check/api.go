@@ -212,16 +212,25 @@ func (r *run) checkPermission(rule *Rule, a render.API, res render.Resource, han
 }
 
 // covers reports whether a SourceArn's pattern after the API ID allows an
-// invocation: for a route, under any stage of the API whose name is known
-// (a stage named by an intrinsic could be anything, so it is allowed).
+// invocation: for a route, under any stage of the API. A stage named by an
+// intrinsic (a parameter) could have any name: the pattern allows the route
+// if it does under some name, the one its own stage segment writes or one
+// only a wildcard matches.
 func covers(pattern, path string, a render.API) bool {
 	if strings.HasPrefix(path, "/authorizers/") {
 		return render.ArnLike(pattern, "/authorizers/x") || render.ArnLike(pattern, path)
 	}
 	for _, s := range a.Stages {
-		name, ok := render.Scalar(s.NameNode)
-		if !ok || render.ArnLike(pattern, "/"+name+path) {
-			return true
+		names := []string{"\x00"}
+		if name, ok := render.Scalar(s.NameNode); ok {
+			names = []string{name}
+		} else if seg, _, _ := strings.Cut(strings.TrimPrefix(pattern, "/"), "/"); seg != "" {
+			names = append(names, seg)
+		}
+		for _, name := range names {
+			if render.ArnLike(pattern, "/"+name+path) {
+				return true
+			}
 		}
 	}
 	return len(a.Stages) == 0
