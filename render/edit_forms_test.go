@@ -647,3 +647,18 @@ func TestEditNewRoutesOnRouteScopedFunction(t *testing.T) {
 		t.Errorf("removing ping and pong did not give back the original:\n%s", out)
 	}
 }
+
+// TestEditRefusesDuplicatedRouteKey: an edit of a route key two routes
+// have is refused at the second one, not taken as no change.
+func TestEditRefusesDuplicatedRouteKey(t *testing.T) {
+	src := routeScoped + `  Again:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: $connect, Target: !Sub "integrations/${ConnectInteg}"}
+`
+	_, err := editDesign(t, src, func(d *model.Design) {
+		d.Endpoints = slices.DeleteFunc(d.Endpoints, func(ep model.Endpoint) bool { return ep.Route == "$connect" })
+	})
+	if err == nil || !strings.Contains(err.Error(), `template.yaml:29:45:`) || !strings.Contains(err.Error(), "also the key of ConnectRoute") {
+		t.Errorf("removing a duplicated route key: %v, want a refusal at the second route naming the first", err)
+	}
+}

@@ -140,6 +140,9 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 // permissions is scoped to other routes (then a new one, scoped the way
 // the file scopes them).
 func (e *Edit) planAPI(a API, d model.Design, opt EditOptions) (*apiPlan, error) {
+	if err := e.duplicateKeysKept(a, d); err != nil {
+		return nil, err
+	}
 	mine := map[string]bool{}
 	for _, id := range a.Resources {
 		mine[id] = true
@@ -204,6 +207,28 @@ func (e *Edit) planAPI(a API, d model.Design, opt EditOptions) (*apiPlan, error)
 		}
 	}
 	return p, nil
+}
+
+// duplicateKeysKept refuses an edit of a route key that several routes of
+// the API have: which one the edit is for cannot be told (and API Gateway
+// refuses the second). Other edits leave them as they are.
+func (e *Edit) duplicateKeysKept(a API, d model.Design) error {
+	byKey := map[string][]Route{}
+	for _, r := range a.Routes {
+		byKey[r.Key] = append(byKey[r.Key], r)
+	}
+	of := func(d model.Design, key string) []model.Endpoint {
+		return slices.DeleteFunc(slices.Clone(d.Endpoints), func(ep model.Endpoint) bool { return ep.Route != key })
+	}
+	for _, r := range a.Routes {
+		same := byKey[r.Key]
+		if len(same) < 2 || same[0].ID == r.ID || slices.Equal(of(a.Design, r.Key), of(d, r.Key)) {
+			continue
+		}
+		return e.failf(r.KeyNode, "route key %q is also the key of %s (line %d), and API Gateway refuses the second: remove or rename one of them in the file, then edit the route",
+			r.Key, same[0].ID, same[0].KeyNode.Line)
+	}
+	return nil
 }
 
 // editProperties sets the API's name, route selector and description, and
