@@ -662,3 +662,24 @@ func TestEditRefusesDuplicatedRouteKey(t *testing.T) {
 		t.Errorf("removing a duplicated route key: %v, want a refusal at the second route naming the first", err)
 	}
 }
+
+// TestEditRefusesRemovingWhatAnOutputNames: removing a route an output
+// refers to is refused at the output, naming both, rather than writing a
+// template CloudFormation rejects.
+func TestEditRefusesRemovingWhatAnOutputNames(t *testing.T) {
+	src := routeScoped + `Outputs:
+  RouteId:
+    Value: !Ref ConnectRoute
+`
+	_, err := editDesign(t, src, func(d *model.Design) {
+		d.Endpoints = slices.DeleteFunc(d.Endpoints, func(ep model.Endpoint) bool { return ep.Route == "$connect" })
+	})
+	if err == nil || !strings.Contains(err.Error(), "template.yaml:28:3:") || !strings.Contains(err.Error(), "the output RouteId refers to ConnectRoute") {
+		t.Errorf("removing a route an output names: %v, want a refusal at the output", err)
+	}
+	if _, err := editDesign(t, src, func(d *model.Design) {
+		d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "ping", Handler: model.Existing("ConnectFn")})
+	}); err != nil {
+		t.Errorf("adding beside the output: %v", err)
+	}
+}

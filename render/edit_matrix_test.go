@@ -194,7 +194,7 @@ func TestEditMatrix(t *testing.T) {
 func existingHandlers(d model.Design) []string {
 	var out []string
 	for _, e := range d.Endpoints {
-		if e.Foreign == "" && e.Handler.Kind == model.LinkExisting && !slices.Contains(out, e.Handler.Key()) {
+		if e.Handler.Kind == model.LinkExisting && !slices.Contains(out, e.Handler.Key()) {
 			out = append(out, e.Handler.Key())
 		}
 	}

@@ -651,6 +651,20 @@ func (p *apiPlan) fixDependsOn() error {
 			}
 		}
 	}
+	if len(p.removed) == 0 {
+		return nil
+	}
+	for k := range Pairs(Get(p.e.t.Root, SectionOutputs)) {
+		w, ok := p.e.current(SectionOutputs, k.Value)
+		if !ok {
+			continue
+		}
+		for _, ref := range Refs(w) {
+			if p.removed[ref] {
+				return p.e.failf(k, "the output %s refers to %s, which the edit removes: remove the output first", k.Value, ref)
+			}
+		}
+	}
 	return nil
 }
 

@@ -697,11 +697,14 @@ func pinned(a API) model.Pinned {
 				p.AuthorizerPermission = az.PermissionIDs[0]
 			}
 		}
-		if r.Foreign() || r.IntegrationID == "" {
+		key := r.Handler.Link().Key()
+		if key == "" || r.IntegrationID == "" {
 			continue
 		}
-		key := r.Handler.Link().Key()
-		if _, dup := p.Integrations[key]; !dup {
+		// A route kept as written (an AWS integration of a function) gives
+		// no integration a new route could share, but its function's
+		// permission serves any route.
+		if _, dup := p.Integrations[key]; !dup && !r.Foreign() {
 			p.Integrations[key] = r.IntegrationID
 		}
 		if _, dup := p.Permissions[key]; !dup && len(r.PermissionIDs) > 0 {
