@@ -56,7 +56,7 @@ func (e *Edit) AddAPI(d model.Design, opt EditOptions) (Change, error) {
 	}
 	ch.Lacking = ch.Needs
 	if opt.Grant {
-		if ch.Needs, err = e.grant(frag.Needs); err != nil {
+		if ch.Needs, err = e.grant(frag.Needs, ""); err != nil {
 			return Change{}, err
 		}
 	}

@@ -683,3 +683,91 @@ func TestEditRefusesRemovingWhatAnOutputNames(t *testing.T) {
 		t.Errorf("adding beside the output: %v", err)
 	}
 }
+
+const conditional = `Conditions:
+  WithChat: !Equals [!Ref "AWS::Region", eu-west-1]
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Condition: WithChat
+    Properties: {Name: chat, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Condition: WithChat
+    Properties: {ApiId: !Ref Api, RouteKey: $connect, Target: !Sub "integrations/${ConnectInteg}"}
+  ConnectInteg:
+    Type: AWS::ApiGatewayV2::Integration
+    Condition: WithChat
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Condition: WithChat
+    Properties: {ApiId: !Ref Api, StageName: prod, AutoDeploy: true}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: index.handler, Runtime: nodejs22.x, CodeUri: src/}
+`
+
+// TestEditUnderCondition: the new resources of an API that exists under a
+// condition carry it, and what --grant writes on a function that exists
+// without it refers to the API only through !If, so the stack deploys
+// whether the condition holds or not; granting again adds nothing.
+func TestEditUnderCondition(t *testing.T) {
+	edit := func(src string, d func(*model.Design)) string {
+		t.Helper()
+		tpl := parse(t, src)
+		apis, err := Import(tpl)
+		if err != nil || len(apis) != 1 {
+			t.Fatal(apis, err)
+		}
+		des := apis[0].Design
+		des.Endpoints = slices.Clone(des.Endpoints)
+		d(&des)
+		e := NewEdit(tpl)
+		if _, err := e.EditAPI(apis[0], des, EditOptions{Flavor: SAM, Grant: true}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := e.Apply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	out := edit(conditional, func(d *model.Design) {
+		d.Endpoints = append(d.Endpoints,
+			model.Endpoint{Route: "ping", Mode: model.TwoWay, Handler: model.Existing("Fn")},
+			model.Endpoint{Route: "join", Handler: model.NewFunction("JoinFunction")})
+	})
+	tpl := parse(t, out)
+	for _, r := range tpl.Resources() {
+		if r.ID == "Fn" {
+			continue
+		}
+		if c, _ := Scalar(Get(r.Node, "Condition")); c != "WithChat" {
+			t.Errorf("%s has condition %q, want WithChat:\n%s", r.ID, c, out)
+		}
+	}
+	fn, _ := tpl.Resource("Fn")
+	if Get(fn.Node, "Condition") != nil {
+		t.Errorf("the function got a condition:\n%s", out)
+	}
+	vars := Get(fn.Prop("Environment"), "Variables")
+	if vars == nil || len(vars.Content) != 2 {
+		t.Fatalf("no callback URL on the function:\n%s", out)
+	}
+	for what, v := range map[string]*yaml.Node{"the callback URL": vars.Content[1], "the policy": fn.Prop("Policies").Content[0]} {
+		name, arg, ok := Intrinsic(v)
+		if !ok || name != "If" || len(arg.Content) != 3 || arg.Content[0].Value != "WithChat" || !slices.Equal(Refs(arg.Content[2]), []string{"AWS::NoValue"}) {
+			t.Errorf("%s is not under !If [WithChat, …, !Ref AWS::NoValue]:\n%s", what, out)
+		}
+	}
+	again := edit(out, func(d *model.Design) {
+		d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "pong", Mode: model.TwoWay, Handler: model.Existing("Fn")})
+	})
+	if n, m := strings.Count(out, manageConnections), strings.Count(again, manageConnections); n != m {
+		t.Errorf("granting again: %d statements, want the %d there were:\n%s", m, n, again)
+	}
+}

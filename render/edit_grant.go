@@ -9,41 +9,60 @@ import (
 // policy of the IAM role of a Lambda function when that role is in the
 // template) and the callback URL variable. A need already met is skipped.
 // It returns the needs it cannot meet, for the user to see.
-func (e *Edit) grant(needs []FunctionNeed) (unmet []FunctionNeed, err error) {
+//
+// When the API exists only under a condition (cond, empty for none), what
+// is written on a resource that does not carry that same condition is
+// wrapped in Fn::If, so that it refers to the API only when the API exists.
+func (e *Edit) grant(needs []FunctionNeed, cond string) (unmet []FunctionNeed, err error) {
 	for _, n := range needs {
 		fn, ok := e.resource(n.FunctionID)
 		if !ok {
 			unmet = append(unmet, n)
 			continue
 		}
-		policyOwner, path, item := n.FunctionID, []string{"Properties", "Policies"}, e.statementDoc(n.Statement)
+		policyOwner, path, item := fn, []string{"Properties", "Policies"}, e.statementDoc(n.Statement)
 		if fn.Type != TypeServerlessFunc {
 			role, ok := e.roleOf(fn)
 			if !ok {
 				unmet = append(unmet, n)
 				continue
 			}
-			policyOwner, item = role.ID, e.nodes.mapping().
+			policyOwner, item = role, e.nodes.mapping().
 				set("PolicyName", e.nodes.str("ManageConnections")).
 				set("PolicyDocument", e.statementDoc(n.Statement)).node
-			if hasStatement(role.Prop("Policies"), n.Statement) {
-				item = nil
-			}
-		} else if hasStatement(fn.Prop("Policies"), n.Statement) {
-			item = nil
 		}
 		if Get(Get(fn.Prop("Environment"), "Variables"), n.EnvName) == nil {
-			if err := e.Set(SectionResources, n.FunctionID, []string{"Properties", "Environment", "Variables", n.EnvName}, n.EnvValue); err != nil {
+			if err := e.Set(SectionResources, n.FunctionID, []string{"Properties", "Environment", "Variables", n.EnvName}, e.onlyIf(cond, fn, n.EnvValue)); err != nil {
 				return nil, err
 			}
 		}
-		if item != nil {
-			if err := e.Append(SectionResources, policyOwner, path, item); err != nil {
+		if !hasStatement(policyOwner.Prop("Policies"), n.Statement) {
+			if err := e.Append(SectionResources, policyOwner.ID, path, e.onlyIf(cond, policyOwner, item)); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return unmet, nil
+}
+
+// onlyIf is v, or !If [cond, v, !Ref AWS::NoValue] when the resource it is
+// written on does not exist under the same condition.
+func (e *Edit) onlyIf(cond string, on Resource, v *yaml.Node) *yaml.Node {
+	if own, _ := Scalar(Get(on.Node, "Condition")); cond == "" || own == cond {
+		return v
+	}
+	n := e.nodes.seq(e.nodes.str(cond), v, e.nodes.ref("AWS::NoValue"))
+	n.Tag, n.Style = "!If", yaml.TaggedStyle
+	return n
+}
+
+// unlessIf is the value an !If [C, value, …] gives when C is true; any
+// other node is itself.
+func unlessIf(n *yaml.Node) *yaml.Node {
+	if name, arg, ok := Intrinsic(n); ok && name == "If" && arg.Kind == yaml.SequenceNode && len(arg.Content) == 3 {
+		return arg.Content[1]
+	}
+	return n
 }
 
 // mayPost reports whether a function already may post to the connections
@@ -65,6 +84,7 @@ func (e *Edit) mayPost(functionID, api string) bool {
 			continue
 		}
 		for _, p := range ps.Content {
+			p = unlessIf(p)
 			if doc := Get(p, "PolicyDocument"); doc != nil {
 				p = doc
 			}
@@ -116,6 +136,7 @@ func hasStatement(policies, stmt *yaml.Node) bool {
 		return false
 	}
 	for _, p := range policies.Content {
+		p = unlessIf(p)
 		if doc := Get(p, "PolicyDocument"); doc != nil {
 			p = doc
 		}

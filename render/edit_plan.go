@@ -127,7 +127,7 @@ func (e *Edit) EditAPI(a API, d model.Design, opt EditOptions) (Change, error) {
 	// parameter) has no place in the statement and the URL it writes; the
 	// user adds them.
 	if opt.Grant && (!p.standIn[model.FieldStage] || p.stageParam != "") {
-		if ch.Needs, err = e.grant(ch.Needs); err != nil {
+		if ch.Needs, err = e.grant(ch.Needs, p.condition()); err != nil {
 			return Change{}, err
 		}
 	}
@@ -687,4 +687,11 @@ func literalStage(stage string) string {
 		return ""
 	}
 	return stage
+}
+
+// condition is the name of the condition the API's resource exists under,
+// or empty.
+func (p *apiPlan) condition() string {
+	c, _ := Scalar(Get(p.a.Resource.Node, "Condition"))
+	return c
 }
