@@ -101,7 +101,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 // notEmulated answers an operation the local DynamoDB lacks as DynamoDB
 // answers an unknown one.
 func notEmulated(w http.ResponseWriter, operation string) {
-	dynamoError(w, http.StatusBadRequest, "UnknownOperationException", operation+" is not emulated by wsdesign dev (dynalite)")
+	dynamoError(w, http.StatusBadRequest, "UnknownOperationException", operation+" is not emulated by wsdesign dev's local DynamoDB (dynalite); for it, run DynamoDB Local and pass --dynamodb-endpoint URL")
 }
 
 // dynamoError answers in the shape of DynamoDB's errors.
