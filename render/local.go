@@ -341,16 +341,16 @@ func (r localResolver) resolve(n *yaml.Node) (string, bool) {
 		}
 		return out.String(), all
 	case "Join":
-		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 && arg.Content[1].Kind == yaml.SequenceNode {
-			all := true
-			var parts []string
-			for _, p := range arg.Content[1].Content {
-				x, ok := r.resolve(p)
-				all = all && ok
-				parts = append(parts, x)
-			}
-			return strings.Join(parts, Text(arg.Content[0])), all
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
+			parts, ok := r.list(arg.Content[1])
+			return strings.Join(parts, Text(arg.Content[0])), ok
 		}
+	case "If":
+		return r.resolveIf(arg)
+	case "Select":
+		return r.resolveSelect(arg)
+	case "FindInMap":
+		return r.resolveFindInMap(arg)
 	}
 	return "", false
 }
@@ -367,6 +367,10 @@ func (r localResolver) ref(name string) (string, bool) {
 		return localURLSuffix, true
 	case "AWS::Partition":
 		return "aws", true
+	case "AWS::StackId":
+		return "arn:aws:cloudformation:" + LocalRegion + ":" + LocalAccountID + ":stack/local/00000000-0000-0000-0000-000000000000", true
+	case "AWS::NoValue":
+		return "", true
 	case r.apiID:
 		return r.id, true
 	}
@@ -387,6 +391,9 @@ func (r localResolver) ref(name string) (string, bool) {
 			return r.functionName(res), true
 		case TypeDynamoDBTable, TypeSimpleTable:
 			return r.tableName(res), true
+		case TypeStage:
+			// A stage's Ref is its name.
+			return r.resolve(res.Prop("StageName"))
 		}
 		return r.unservedValue(res, "")
 	}
@@ -450,6 +457,11 @@ func (r localResolver) tables() []app.Table {
 	return out
 }
 
+// capacityProps are the properties of a table's shape that CloudFormation
+// takes as numbers even when they are written, or a parameter gives them, as
+// strings.
+var capacityProps = map[string]bool{"ReadCapacityUnits": true, "WriteCapacityUnits": true}
+
 // plain turns a template value into plain JSON values, resolving intrinsics
 // locally; integers stay numbers.
 func (r localResolver) plain(n *yaml.Node) any {
@@ -462,6 +474,11 @@ func (r localResolver) plain(n *yaml.Node) any {
 		m := map[string]any{}
 		for k, v := range Pairs(n) {
 			m[k.Value] = r.plain(v)
+			if s, ok := m[k.Value].(string); ok && capacityProps[k.Value] {
+				if i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+					m[k.Value] = i
+				}
+			}
 		}
 		return m
 	case yaml.SequenceNode:
