@@ -39,7 +39,8 @@ func newDevCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
 		Short: "Serve the template's WebSocket API locally, behaving as API Gateway does",
-		Long: "dev serves the WebSocket API of FILE (default template.yaml) on ws://HOST:PORT/ and\n" +
+		Long: "dev serves the WebSocket API of FILE (default template.yaml, else template.yml or\n" +
+			"template.json, as sam looks for it) on ws://HOST:PORT/ and\n" +
 			"ws://HOST:PORT/STAGE, with API Gateway's route selection, 1-way and 2-way routes, the\n" +
 			"$connect authorizer, limits and the @connections API on the same port. A change of FILE or of\n" +
 			"a function's code is served from the next message on, on the open connections. It is for\n" +
@@ -61,7 +62,7 @@ func newDevCmd() *cobra.Command {
 			if len(args) > 1 {
 				return usageErrorf("dev takes one template, not %d arguments: %q", len(args), args)
 			}
-			path := "template.yaml"
+			path := defaultTemplate()
 			if len(args) == 1 {
 				path = args[0]
 			}
@@ -350,4 +351,17 @@ func (d *dashboard) close() {
 	d.ctl.closeAll()
 	d.p.Quit()
 	<-d.done
+}
+
+// defaultTemplate is the template dev serves when none is named: the first
+// of template.yaml, template.yml and template.json in the working folder, as
+// the SAM CLI looks for it (template.yaml when there is none, for the
+// error).
+func defaultTemplate() string {
+	for _, name := range []string{DefaultTemplate, "template.yml", "template.json"} {
+		if _, err := os.Stat(name); err == nil {
+			return name
+		}
+	}
+	return DefaultTemplate
 }

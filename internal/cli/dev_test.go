@@ -281,3 +281,20 @@ func TestDevRunsAWSChatSample(t *testing.T) {
 		t.Errorf("the provided SDK's version warning is in the handlers' output:\n%s", log)
 	}
 }
+
+// TestDevDefaultTemplate: with no FILE, dev takes template.yaml, else
+// template.yml, else template.json, as the SAM CLI does.
+func TestDevDefaultTemplate(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if got := defaultTemplate(); got != "template.yaml" {
+		t.Errorf("in an empty folder: %s, want template.yaml (for the error)", got)
+	}
+	for _, name := range []string{"template.json", "template.yml", "template.yaml"} {
+		if err := os.WriteFile(name, []byte("Resources: {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := defaultTemplate(); got != name {
+			t.Errorf("with %s beside the others: %s", name, got)
+		}
+	}
+}
