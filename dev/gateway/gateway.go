@@ -55,6 +55,10 @@ type Server struct {
 	mu    sync.Mutex
 	conns map[string]*conn
 	wg    sync.WaitGroup
+
+	// heads holds, by remote address, the connections Listener accepted,
+	// with the head of their first request.
+	heads sync.Map
 }
 
 type conn struct {
@@ -319,7 +323,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 		return
 	}
 	ctx := s.context(c, "$connect", "CONNECT")
-	hdr := connectHeaders(r)
+	hdr := connectHeaders(r, s.headerNames(r))
 	ev := events.APIGatewayWebsocketProxyRequest{
 		Headers:               map[string]string{},
 		MultiValueHeaders:     hdr,
@@ -397,17 +401,20 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 	s.serve(c)
 }
 
-// connectHeaders are the headers a $connect event carries: the client's, with
-// Host (which net/http keeps apart), the X-Forwarded-* and X-Amzn-Trace-Id
-// headers API Gateway adds, and the Sec-WebSocket-* names spelled as API
-// Gateway passes them rather than in net/http's canonical form.
-func connectHeaders(r *http.Request) map[string][]string {
+// connectHeaders are the headers a $connect event carries: the client's,
+// named as the client wrote them (names, the canonical name to the written
+// one, when Listener kept them), with Host (which net/http keeps apart), the
+// X-Forwarded-* and X-Amzn-Trace-Id headers API Gateway adds, and the
+// Sec-WebSocket-* names spelled as API Gateway passes them.
+func connectHeaders(r *http.Request, names map[string]string) map[string][]string {
 	hdr := map[string][]string{}
 	for k, v := range r.Header {
 		if rest, ok := strings.CutPrefix(k, "Sec-Websocket-"); ok {
 			k = "Sec-WebSocket-" + rest
+		} else if written, ok := names[k]; ok {
+			k = written
 		}
-		hdr[k] = v
+		hdr[k] = append(hdr[k], v...)
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
 	_, localPort, _ := net.SplitHostPort(r.Host)

@@ -182,7 +182,9 @@ func newFixture(t *testing.T, withAuth, withDefault bool, opt Options) *fixture 
 	}}
 	log := &recorder{}
 	srv := New(a, inv, log, opt)
-	h := httptest.NewServer(srv)
+	h := httptest.NewUnstartedServer(srv)
+	h.Listener = srv.Listener(h.Listener)
+	h.Start()
 	t.Cleanup(func() { srv.Close(); h.Close() })
 	return &fixture{srv: srv, http: h, inv: inv, log: log, url: "ws" + strings.TrimPrefix(h.URL, "http")}
 }
@@ -568,4 +570,35 @@ func TestInvokeEventCarriesRequestAndResponse(t *testing.T) {
 		return
 	}
 	t.Fatal("no invoke event for echo")
+}
+
+// TestConnectHeaderNames: the $connect handler and the authorizer get the
+// client's headers under the names it wrote (token, not net/http's Token),
+// Sec-WebSocket-* as API Gateway spells them; a header written twice in
+// different cases is one header with both values.
+func TestConnectHeaderNames(t *testing.T) {
+	f := newFixture(t, false, true, Options{})
+	got := make(chan map[string]string, 1)
+	f.inv.mu.Lock()
+	f.inv.byFn["Connect"] = func(ev events.APIGatewayWebsocketProxyRequest) ([]byte, error) {
+		got <- ev.Headers
+		return []byte(`{"statusCode":200}`), nil
+	}
+	f.inv.mu.Unlock()
+	c, _, err := dial(t, f.url, http.Header{"token": {"hello"}, "x-Api-KEY": {"k"}, "X-Plain": {"p"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	h := <-got
+	for k, v := range map[string]string{"token": "hello", "x-Api-KEY": "k", "X-Plain": "p", "Sec-WebSocket-Key": h["Sec-WebSocket-Key"]} {
+		if h[k] != v || v == "" {
+			t.Errorf("header %s = %q, want %q (headers %v)", k, h[k], v, h)
+		}
+	}
+	for _, k := range []string{"Token", "X-Api-Key"} {
+		if _, ok := h[k]; ok {
+			t.Errorf("header %s in canonical form as well as written: %v", k, h)
+		}
+	}
 }

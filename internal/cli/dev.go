@@ -149,7 +149,7 @@ func newDevCmd() *cobra.Command {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
 			}
 			errc := make(chan error, 1)
-			go func() { errc <- hs.Serve(ln) }()
+			go func() { errc <- hs.Serve(srv.Listener(ln)) }()
 			var failed error
 			select {
 			case err := <-errc:
