@@ -34,7 +34,7 @@ func newDevCmd() *cobra.Command {
 	var apiID, host, logFormat string
 	var port, maxConcurrency int
 	var origins, overrides []string
-	var python, dynamoEndpoint, persist string
+	var python, dynamoEndpoint, persist, envVarsFile string
 	var noWatch, noDashboard bool
 	cmd := &cobra.Command{
 		Use:   "dev [FILE]",
@@ -78,6 +78,10 @@ func newDevCmd() *cobra.Command {
 			if err != nil {
 				return usageErrorf("%w", err)
 			}
+			vars, err := readEnvVars(envVarsFile)
+			if err != nil {
+				return err
+			}
 			if logFormat != "text" && logFormat != "json" && logFormat != "" {
 				return usageErrorf("--log is text or json, not %q", logFormat)
 			}
@@ -97,7 +101,7 @@ func newDevCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listening on %s: %w", addr, err)
 			}
-			local := render.Local(t, a, "http://"+ln.Addr().String(), params)
+			local, ignored := localApp(t, a, "http://"+ln.Addr().String(), params, vars)
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			var served func(app.App)
@@ -121,7 +125,7 @@ func newDevCmd() *cobra.Command {
 				return err
 			}
 			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Region: render.LocalRegion})
-			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides,
+			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides, vars: vars,
 				env: services.env, proxyEnv: services.proxyEnv, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
 			if !noWatch {
@@ -141,6 +145,9 @@ func newDevCmd() *cobra.Command {
 				if r.HalfTwoWay != "" && !model.OneWayOnly(r.Key) {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "the route has " + r.HalfTwoWay + ": as in API Gateway, its handler's answer is not sent back (wsdesign check: WSD009)"})
 				}
+			}
+			if len(ignored) > 0 {
+				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: describeIgnored(ignored)})
 			}
 			for _, u := range local.Unresolved {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: u.Function, Text: u.String()})
@@ -174,6 +181,7 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().IntVar(&maxConcurrency, "max-concurrency", 10, "processes per function at most; further invocations wait their turn")
 	cmd.Flags().StringVar(&dynamoEndpoint, "dynamodb-endpoint", "", "a running DynamoDB Local or LocalStack to create the template's tables in (default: dynalite, installed once with npm)")
 	cmd.Flags().StringVar(&persist, "persist", "", "keep the tables' data in this folder between runs (default: in memory)")
+	cmd.Flags().StringVar(&envVarsFile, "env-vars", "", "JSON file of functions' environment variable values, as sam local takes it: {\"FnLogicalId\": {\"VAR\": \"value\"}, \"Parameters\": {…}}")
 	cmd.Flags().StringArrayVar(&overrides, "parameter-overrides", nil, "template parameter values, as sam takes them: 'Key=Value Key2=Value2' or ParameterKey=K,ParameterValue=V (repeatable)")
 	cmd.Flags().BoolVar(&noDashboard, "no-dashboard", false, "print the log instead of showing the dashboard in a terminal")
 	cmd.Flags().BoolVar(&noWatch, "no-watch", false, "serve the template as it is at start: do not reload when it or a function's code changes")

@@ -30,6 +30,7 @@ const reloadDebounce = 150 * time.Millisecond
 type reloader struct {
 	path, apiID, endpoint string
 	overrides             []string
+	vars                  envVars
 	env, proxyEnv         map[string]string
 	sink                  event.Sink
 	lopt                  lambda.Options
@@ -84,7 +85,8 @@ func (r *reloader) reload(changed []string) {
 		if a, err = chooseAPI(r.path, apis, r.apiID); err == nil {
 			var params map[string]string
 			if params, err = render.ParameterOverrides(t, r.overrides); err == nil {
-				r.serve(render.Local(t, a, r.endpoint, params), what)
+				local, _ := localApp(t, a, r.endpoint, params, r.vars)
+				r.serve(local, what)
 				return
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/wsdesign/wsdesign/dev/event"
+	"github.com/wsdesign/wsdesign/render"
 )
 
 func TestDevServesMockConnect(t *testing.T) {
@@ -296,5 +298,71 @@ func TestDevDefaultTemplate(t *testing.T) {
 		if got := defaultTemplate(); got != name {
 			t.Errorf("with %s beside the others: %s", name, got)
 		}
+	}
+}
+
+// TestDevEnvVars: --env-vars sets the variables a function declares, by its
+// logical ID or for all under Parameters (the function's own win), resolves
+// what the template could not, and names what it did not set; a malformed
+// file is refused with its position.
+func TestDevEnvVars(t *testing.T) {
+	dir := t.TempDir()
+	src := `Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: a, ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: nodejs22.x
+      Environment:
+        Variables: {LEVEL: debug, AUTH_URL: !GetAtt Elsewhere.Url, SHARED: template}
+  Integ:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties: {ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"}
+  Connect:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Api, RouteKey: $connect, Target: !Sub "integrations/${Integ}"}
+`
+	tpl, err := render.Parse("template.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := render.Import(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := filepath.Join(dir, "env.json")
+	if err := os.WriteFile(env, []byte(`{"Parameters": {"SHARED": "all", "LEVEL": "info"}, "Fn": {"LEVEL": "trace", "AUTH_URL": "http://127.0.0.1:9/auth", "EXTRA": 1}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars, err := readEnvVars(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := localApp(tpl, apis[0], "http://127.0.0.1:3001", nil, nil)
+	if len(plain.Unresolved) != 1 {
+		t.Fatalf("without --env-vars: unresolved %v, want AUTH_URL", plain.Unresolved)
+	}
+	local, ignored := localApp(tpl, apis[0], "http://127.0.0.1:3001", nil, vars)
+	got := local.Functions[0].Env
+	for k, v := range map[string]string{"LEVEL": "trace", "AUTH_URL": "http://127.0.0.1:9/auth", "SHARED": "all"} {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if _, ok := got["EXTRA"]; ok || !slices.Equal(ignored, []string{"Fn.EXTRA"}) {
+		t.Errorf("a variable the template does not declare: set %v, ignored %v, want only named", ok, ignored)
+	}
+	if len(local.Unresolved) != 0 {
+		t.Errorf("unresolved %v after --env-vars gave it", local.Unresolved)
+	}
+	if err := os.WriteFile(env, []byte("{\n  \"Fn\": {\"A\": 1,}\n}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readEnvVars(env); err == nil || !strings.Contains(err.Error(), "env.json:2:17:") || exitCode(err) != 2 {
+		t.Errorf("a malformed file: %v, want a usage error at 2:17", err)
 	}
 }
