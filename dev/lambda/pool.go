@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wsdesign/wsdesign/dev/npm"
@@ -69,7 +70,7 @@ const AccessKeyID = "wsdesign"
 // Supported reports whether the pool can run functions of runtime: Node.js
 // and Python through a bootstrap of dev's, and the OS-only runtimes
 // (provided.*, and go1.x) as the executable the code is, which speaks the
-// Runtime API itself.
+// Runtime API itself, or on go1.x the net/rpc protocol of that runtime.
 func Supported(runtime string) bool {
 	return strings.HasPrefix(runtime, "nodejs") || strings.HasPrefix(runtime, "python3") || OSOnly(runtime)
 }
@@ -326,11 +327,15 @@ func (p *Pool) Close(ctx context.Context) error {
 type result struct {
 	body []byte
 	err  error
+	// exit is set when the runtime ends the process after the invocation,
+	// as aws-lambda-go asks for after a panic: the process is replaced.
+	exit bool
 }
 
 // initTimeout is Lambda's limit for the init phase: starting the runtime
-// and loading the handler, before the first invocation.
-const initTimeout = 10 * time.Second
+// and loading the handler, before the first invocation. It is a variable
+// so that tests can shorten it.
+var initTimeout = 10 * time.Second
 
 type invocation struct {
 	id       string
@@ -342,7 +347,8 @@ type invocation struct {
 type process struct {
 	fn     *function
 	cmd    *exec.Cmd
-	srv    *http.Server
+	srv    *http.Server // the Runtime API; nil on go1.x, which speaks net/rpc
+	ready  atomic.Bool  // on go1.x, the program's port answered Ping
 	next   chan *invocation
 	exited chan struct{}
 	initMu sync.Mutex
@@ -352,18 +358,30 @@ type process struct {
 }
 
 func (f *function) start() (*process, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("lambda: %w", err)
-	}
 	pr := &process{fn: f, next: make(chan *invocation), exited: make(chan struct{})}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", pr.serveNext)
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", pr.serveResult)
-	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", pr.serveResult)
-	mux.HandleFunc("POST /2018-06-01/runtime/init/error", pr.serveInitError)
-	pr.srv = &http.Server{Handler: mux}
-	go pr.srv.Serve(ln)
+	// The process is given the Runtime API to ask for invocations, except
+	// on go1.x, which, as Lambda's go1.x runtime did, is given a port to
+	// serve net/rpc on and is called there.
+	var api, port string
+	if f.Runtime == "go1.x" {
+		var err error
+		if port, err = freePort(); err != nil {
+			return nil, fmt.Errorf("lambda: %w", err)
+		}
+	} else {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("lambda: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", pr.serveNext)
+		mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", pr.serveResult)
+		mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", pr.serveResult)
+		mux.HandleFunc("POST /2018-06-01/runtime/init/error", pr.serveInitError)
+		pr.srv = &http.Server{Handler: mux}
+		go pr.srv.Serve(ln)
+		api = ln.Addr().String()
+	}
 
 	o := f.pool.opt
 	var args []string
@@ -380,7 +398,6 @@ func (f *function) start() (*process, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = f.Dir
 	env := map[string]string{
-		"AWS_LAMBDA_RUNTIME_API":          ln.Addr().String(),
 		"_HANDLER":                        f.Handler,
 		"LAMBDA_TASK_ROOT":                f.Dir,
 		"AWS_LAMBDA_FUNCTION_NAME":        f.Name,
@@ -396,6 +413,11 @@ func (f *function) start() (*process, error) {
 		"WSDESIGN_RUNTIME":                f.Runtime,
 		"PATH":                            os.Getenv("PATH"),
 		"HOME":                            os.Getenv("HOME"),
+	}
+	if port != "" {
+		env["_LAMBDA_SERVER_PORT"] = port
+	} else {
+		env["AWS_LAMBDA_RUNTIME_API"] = api
 	}
 	if f.Runtime >= "nodejs24.x" && strings.HasPrefix(f.Runtime, "nodejs") {
 		env["WSDESIGN_REFUSE_CALLBACK"] = "1"
@@ -418,7 +440,9 @@ func (f *function) start() (*process, error) {
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
-		pr.srv.Close()
+		if pr.srv != nil {
+			pr.srv.Close()
+		}
 		return nil, fmt.Errorf("lambda: %s: starting %s: %w", f.Name, bin, err)
 	}
 	pr.cmd = cmd
@@ -429,8 +453,13 @@ func (f *function) start() (*process, error) {
 		pr.wg.Wait()
 		cmd.Wait()
 		close(pr.exited)
-		pr.srv.Close()
+		if pr.srv != nil {
+			pr.srv.Close()
+		}
 	}()
+	if port != "" {
+		go pr.serveRPC(port)
+	}
 	return pr, nil
 }
 
@@ -475,7 +504,8 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	}
 	// As in Lambda, starting the runtime and loading the handler (the init
 	// phase) has a limit of its own; the function's timeout runs from when
-	// the runtime takes the event (serveNext sets the deadline it reads).
+	// the runtime takes the event (serveNext, or serveRPC on go1.x, sets the
+	// deadline it reads).
 	initTimer := time.NewTimer(initTimeout)
 	defer initTimer.Stop()
 	select {
@@ -483,7 +513,7 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	case <-pr.exited:
 		return nil, pr.exitError()
 	case <-initTimer.C:
-		return fail(fmt.Errorf("lambda: %s: %w after %s while starting (Lambda's init limit)", name, ErrTimeout, initTimeout))
+		return fail(fmt.Errorf("lambda: %s: %w after %s while starting (Lambda's init limit)%s", name, ErrTimeout, initTimeout, pr.fn.neverReady()))
 	case <-ctx.Done():
 		return fail(fmt.Errorf("lambda: %s: %w", name, ctx.Err()))
 	}
@@ -491,6 +521,10 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	defer timer.Stop()
 	select {
 	case r := <-inv.done:
+		if r.exit {
+			pr.kill()
+			<-pr.exited
+		}
 		return r.body, r.err
 	case <-pr.exited:
 		return nil, pr.exitError()
@@ -507,7 +541,22 @@ func (pr *process) exitError() error {
 	if pr.initEr != nil {
 		return pr.initEr
 	}
+	if pr.fn.Runtime == "go1.x" && !pr.ready.Load() {
+		return fmt.Errorf("lambda: %s: process exited (%v) without opening _LAMBDA_SERVER_PORT: is it built with aws-lambda-go's lambda.Start, without the tag lambda.norpc?", pr.fn.Name, pr.cmd.ProcessState)
+	}
 	return fmt.Errorf("lambda: %s: process exited: %v", pr.fn.Name, pr.cmd.ProcessState)
+}
+
+// neverReady says, after the init limit, what the function's own
+// executable failed to do; the bootstraps of dev's need no such hint.
+func (f *function) neverReady() string {
+	switch {
+	case f.Runtime == "go1.x":
+		return ": the program never opened _LAMBDA_SERVER_PORT: is it built with aws-lambda-go's lambda.Start?"
+	case OSOnly(f.Runtime):
+		return ": the program never asked AWS_LAMBDA_RUNTIME_API for an invocation: does it speak the Lambda Runtime API (as aws-lambda-go's lambda.Start does)?"
+	}
+	return ""
 }
 
 func (pr *process) serveNext(w http.ResponseWriter, r *http.Request) {
@@ -518,12 +567,22 @@ func (pr *process) serveNext(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
 		h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.deadline.UnixMilli(), 10))
-		h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:"+pr.fn.Name)
-		h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+inv.id[:8]+"-"+inv.id[8:]+";Sampled=0")
+		h.Set("Lambda-Runtime-Invoked-Function-Arn", pr.fn.arn())
+		h.Set("Lambda-Runtime-Trace-Id", inv.traceID())
 		h.Set("Content-Type", "application/json")
 		w.Write(inv.event)
 	case <-r.Context().Done():
 	}
+}
+
+// arn is the function's ARN as its invocations are given it.
+func (f *function) arn() string {
+	return "arn:aws:lambda:us-east-1:123456789012:function:" + f.Name
+}
+
+// traceID is the X-Ray trace header of the invocation, made from its id.
+func (inv *invocation) traceID() string {
+	return "Root=1-" + inv.id[:8] + "-" + inv.id[8:] + ";Sampled=0"
 }
 
 func (pr *process) serveResult(w http.ResponseWriter, r *http.Request) {

@@ -98,15 +98,26 @@ func TestInitIsNotTimed(t *testing.T) {
 
 func TestConcurrencyAndCap(t *testing.T) {
 	need(t, "node")
-	// Each invocation reports when it ran, so overlap is judged from the
-	// handlers' own clocks rather than from how fast a loaded machine is.
-	code := map[string]string{"s.js": `exports.handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 400)); return [start, Date.now()]; };`}
+	code := map[string]string{"s.js": `exports.handler = async () => { const start = Date.now(); await new Promise(r => setTimeout(r, 400)); return { start, end: Date.now() }; };`}
+	checkCap(t, func(limit int) *Pool {
+		return newPool(t, code, Function{Name: "s", Runtime: "nodejs20.x", Handler: "s.handler", MaxConcurrency: limit, Timeout: 10 * time.Second})
+	}, nil)
+}
+
+// checkCap runs two invocations of function s at once, under a cap of 2 and
+// of 1, and checks that they overlap under 2 only. pool makes a pool whose
+// function s, given event, takes 400 ms and answers when it ran, as
+// {"start": ms, "end": ms}: overlap is judged from the handlers' own clocks
+// rather than from how fast a loaded machine is.
+func checkCap(t *testing.T, pool func(limit int) *Pool, event []byte) {
+	t.Helper()
 	for _, c := range []struct {
 		cap     int
 		overlap bool
 	}{{2, true}, {1, false}} {
-		p := newPool(t, code, Function{Name: "s", Runtime: "nodejs20.x", Handler: "s.handler", MaxConcurrency: c.cap, Timeout: 10 * time.Second})
-		spans := make([][2]int64, 2)
+		p := pool(c.cap)
+		type span struct{ Start, End int64 }
+		spans := make([]span, 2)
 		// Two rounds: the first starts the processes (as many as the cap
 		// allows), whose start on a loaded machine may outlast the other
 		// invocation; the second runs on warm processes.
@@ -116,7 +127,7 @@ func TestConcurrencyAndCap(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					out, err := p.Invoke(context.Background(), "s", nil)
+					out, err := p.Invoke(context.Background(), "s", event)
 					if err == nil {
 						err = json.Unmarshal(out, &spans[i])
 					}
@@ -128,7 +139,7 @@ func TestConcurrencyAndCap(t *testing.T) {
 			wg.Wait()
 		}
 		a, b := spans[0], spans[1]
-		if got := a[0] < b[1] && b[0] < a[1]; got != c.overlap {
+		if got := a.Start < b.End && b.Start < a.End; got != c.overlap {
 			t.Errorf("cap %d: invocations ran %v and %v; overlap %v, want %v", c.cap, a, b, got, c.overlap)
 		}
 	}
