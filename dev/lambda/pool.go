@@ -636,6 +636,16 @@ func (f *function) decodeError(body []byte) error {
 }
 
 func (f *function) installHint(importError string) string {
+	if file, missing := f.handlerFileMissing(); missing {
+		hint := fmt.Sprintf("the handler's file %s is not in %s: check the function's Handler and CodeUri", file, f.Dir)
+		if b, err := os.ReadFile(filepath.Join(f.Dir, "package.json")); err == nil {
+			var pkg struct{ Scripts map[string]string }
+			if json.Unmarshal(b, &pkg) == nil && pkg.Scripts["build"] != "" {
+				hint = fmt.Sprintf("the handler's file %s is not in %s: build it first (npm run build, in %s)", file, f.Dir, f.Dir)
+			}
+		}
+		return hint
+	}
 	if strings.HasPrefix(f.Runtime, "python") {
 		if _, err := os.Stat(filepath.Join(f.Dir, "requirements.txt")); err == nil {
 			return fmt.Sprintf("install its dependencies: pip install -r requirements.txt -t %s (in %s)", f.Dir, f.Dir)
@@ -662,4 +672,25 @@ func withEnv(env, extra map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// handlerFileMissing reports whether the module the Handler names (path
+// and file name, before its last dot) is missing from the code folder, and
+// names the file looked for.
+func (f *function) handlerFileMissing() (string, bool) {
+	mod := f.Handler[:max(strings.LastIndex(f.Handler, "."), 0)]
+	exts := []string{".js", ".mjs", ".cjs"}
+	if strings.HasPrefix(f.Runtime, "python") {
+		mod = strings.ReplaceAll(mod, ".", "/")
+		exts = []string{".py", "/__init__.py"}
+	}
+	if mod == "" || f.Dir == "" {
+		return "", false
+	}
+	for _, ext := range exts {
+		if _, err := os.Stat(filepath.Join(f.Dir, mod+ext)); err == nil {
+			return "", false
+		}
+	}
+	return mod + exts[0], true
 }

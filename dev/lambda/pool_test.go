@@ -260,3 +260,37 @@ func TestBundlesSDKv2(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingHandlerFile: a handler whose own file is not there is named,
+// with the build script to run where package.json has one, rather than
+// taken for a missing dependency.
+func TestMissingHandlerFile(t *testing.T) {
+	need(t, "node")
+	built, plain := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(built, "package.json"), []byte(`{"scripts": {"build": "tsc"}}`), 0o600)
+	fns := []Function{
+		{Name: "built", Runtime: "nodejs20.x", Handler: "dist/connect.handler", Dir: built},
+		{Name: "plain", Runtime: "nodejs20.x", Handler: "app.handler", Dir: plain},
+	}
+	if _, err := exec.LookPath("python3"); err == nil {
+		fns = append(fns, Function{Name: "py", Runtime: "python3.12", Handler: "pkg.app.handler", Dir: plain})
+	}
+	p, err := NewPool(fns, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	for name, want := range map[string]string{
+		"built": "the handler's file dist/connect.js is not in " + built + ": build it first (npm run build",
+		"plain": "the handler's file app.js is not in " + plain + ": check the function's Handler and CodeUri",
+		"py":    "the handler's file pkg/app.py is not in " + plain + ": check the function's Handler and CodeUri",
+	} {
+		if name == "py" && len(fns) < 3 {
+			continue
+		}
+		_, err := p.Invoke(context.Background(), name, nil)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "install") {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
+	}
+}
