@@ -269,13 +269,27 @@ func (p *Pool) Invoke(ctx context.Context, function string, event []byte) ([]byt
 		return nil, fmt.Errorf("lambda: %s: waiting for a free process: %w", function, ctx.Err())
 	}
 	defer func() { fn.slot <- struct{}{} }()
-	proc, err := fn.take()
-	if err != nil {
-		return nil, err
+	var proc *process
+	var out []byte
+	var err error
+	// A warm process that ended between invocations (as aws-lambda-go's
+	// does after a panic) never saw the event: a new one takes it, as
+	// Lambda would use another environment.
+	for range 2 {
+		if proc, err = fn.take(); err != nil {
+			return nil, err
+		}
+		out, err = proc.invoke(ctx, event, fn.Timeout)
+		if err != nil && !proc.alive() {
+			fn.drop(proc)
+			if errors.Is(err, errEndedWarm) {
+				continue
+			}
+			return nil, err
+		}
+		break
 	}
-	out, err := proc.invoke(ctx, event, fn.Timeout)
-	if err != nil && !proc.alive() {
-		fn.drop(proc)
+	if errors.Is(err, errEndedWarm) {
 		return nil, err
 	}
 	fn.mu.Lock()
@@ -332,6 +346,10 @@ type result struct {
 	exit bool
 }
 
+// errEndedWarm is the end of a process that had answered invocations,
+// before it took the next one.
+var errEndedWarm = errors.New("the process ended between invocations")
+
 // initTimeout is Lambda's limit for the init phase: starting the runtime
 // and loading the handler, before the first invocation. It is a variable
 // so that tests can shorten it.
@@ -349,6 +367,7 @@ type process struct {
 	cmd    *exec.Cmd
 	srv    *http.Server // the Runtime API; nil on go1.x, which speaks net/rpc
 	ready  atomic.Bool  // on go1.x, the program's port answered Ping
+	warm   atomic.Bool  // it has answered an invocation
 	next   chan *invocation
 	exited chan struct{}
 	initMu sync.Mutex
@@ -511,6 +530,9 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	select {
 	case pr.next <- inv:
 	case <-pr.exited:
+		if pr.warm.Load() {
+			return nil, fmt.Errorf("lambda: %s: %w (%v)", name, errEndedWarm, pr.cmd.ProcessState)
+		}
 		return nil, pr.exitError()
 	case <-initTimer.C:
 		return fail(fmt.Errorf("lambda: %s: %w after %s while starting (Lambda's init limit)%s", name, ErrTimeout, initTimeout, pr.fn.neverReady()))
@@ -521,6 +543,7 @@ func (pr *process) invoke(ctx context.Context, event []byte, timeout time.Durati
 	defer timer.Stop()
 	select {
 	case r := <-inv.done:
+		pr.warm.Store(true)
 		if r.exit {
 			pr.kill()
 			<-pr.exited
@@ -599,7 +622,8 @@ func (pr *process) serveResult(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 	if strings.HasSuffix(r.URL.Path, "/error") {
-		inv.done <- result{err: pr.fn.decodeError(body)}
+		err, exit := pr.fn.decodeErrorExit(body)
+		inv.done <- result{err: err, exit: exit}
 		return
 	}
 	inv.done <- result{body: body}
@@ -619,20 +643,41 @@ func (pr *process) serveInitError(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *function) decodeError(body []byte) error {
+	err, _ := f.decodeErrorExit(body)
+	return err
+}
+
+// decodeErrorExit is decodeError, and whether the runtime said that it ends
+// its process after this error (aws-lambda-go's shouldExit, after a panic).
+func (f *function) decodeErrorExit(body []byte) (*FunctionError, bool) {
 	fe := &FunctionError{Function: f.Name}
 	var raw struct {
 		FunctionError
-		StackTrace []string `json:"stackTrace"`
+		// Strings from dev's bootstraps, frames ({path, line, label})
+		// from aws-lambda-go.
+		StackTrace []json.RawMessage `json:"stackTrace"`
+		ShouldExit bool              `json:"shouldExit"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
 		fe.ErrorType, fe.ErrorMessage = "Runtime.InvalidError", string(body)
-		return fe
+		return fe, false
 	}
 	fe.ErrorType, fe.ErrorMessage, fe.Trace = raw.ErrorType, raw.ErrorMessage, raw.Trace
 	if fe.Trace == nil {
-		fe.Trace = raw.StackTrace
+		for _, fr := range raw.StackTrace {
+			var line string
+			var frame struct {
+				Path  string `json:"path"`
+				Line  int    `json:"line"`
+				Label string `json:"label"`
+			}
+			if json.Unmarshal(fr, &line) != nil && json.Unmarshal(fr, &frame) == nil {
+				line = fmt.Sprintf("%s:%d %s", frame.Path, frame.Line, frame.Label)
+			}
+			fe.Trace = append(fe.Trace, line)
+		}
 	}
-	return fe
+	return fe, raw.ShouldExit
 }
 
 func (f *function) installHint(importError string) string {

@@ -187,3 +187,34 @@ func TestGo1xNeverServes(t *testing.T) {
 		}
 	}
 }
+
+// TestProvidedPanic: a Go handler on provided.* that panics reports its
+// error with the stack aws-lambda-go posts (frames, not strings), and, as
+// aws-lambda-go then ends its process, the next invocation runs in a new
+// one rather than failing on the process that is going away.
+func TestProvidedPanic(t *testing.T) {
+	dir := buildGo1x(t)
+	if err := os.Rename(filepath.Join(dir, "handler"), filepath.Join(dir, "bootstrap")); err != nil {
+		t.Fatal(err)
+	}
+	p := go1xPool(t, Options{}, Function{Name: "go", Runtime: "provided.al2023", Dir: dir, Handler: "bootstrap"})
+	ctx := context.Background()
+	pidOf := func() int {
+		t.Helper()
+		out, err := p.Invoke(ctx, "go", []byte(`{}`))
+		var a answer
+		if err != nil || json.Unmarshal(out, &a) != nil || a.Pid == 0 {
+			t.Fatalf("invoking: %s %v", out, err)
+		}
+		return a.Pid
+	}
+	pid := pidOf()
+	_, err := p.Invoke(ctx, "go", []byte(`{"panic":true}`))
+	var fe *FunctionError
+	if !errors.As(err, &fe) || fe.ErrorType != "string" || fe.ErrorMessage != "boom" || len(fe.Trace) == 0 || !strings.Contains(fe.Trace[0], ".go:") {
+		t.Errorf("a panic: got %v (trace %q), want the function error string: boom with its frames", err, fe.Trace)
+	}
+	if after := pidOf(); after == pid {
+		t.Errorf("after a panic, process %d is still used", pid)
+	}
+}
