@@ -8,13 +8,17 @@ package build
 import (
 	"context"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/wsdesign/wsdesign/dev/app"
 	"github.com/wsdesign/wsdesign/dev/npm"
@@ -46,21 +50,134 @@ func Run(ctx context.Context, opt Options, src, out string, b app.Build) error {
 		return run(cmd, src, "go build")
 	case app.BuildMakefile:
 		// As sam build does: the target build-<LogicalID>, with
-		// ARTIFACTS_DIR the folder the function then runs from.
+		// ARTIFACTS_DIR the folder the function then runs from, run in a
+		// copy of the code folder. What a Makefile writes beside its
+		// sources (npm install's package-lock.json, dist/, a tsconfig of
+		// its own) then never changes the folder dev watches, which would
+		// reload, build and write again without end.
+		scratch, err := os.MkdirTemp("", "wsdesign-make-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(scratch)
+		if err := copySource(src, scratch); err != nil {
+			return fmt.Errorf("make build-%s: copying %s to build in: %w", b.Function, src, err)
+		}
 		cmd := exec.CommandContext(ctx, "make", "build-"+b.Function)
 		cmd.Env = append(os.Environ(), "ARTIFACTS_DIR="+out)
-		return run(cmd, src, "make build-"+b.Function)
+		cmd.Dir = scratch
+		return run(cmd, "a copy of "+src, "make build-"+b.Function)
 	}
 	return fmt.Errorf("build method %q is not one dev runs", b.Method)
 }
 
-// run runs a build command in src; a failure carries what it printed.
-func run(cmd *exec.Cmd, src, what string) error {
-	cmd.Dir = src
+// run runs a build command in its folder (where names it, when not its
+// Dir); a failure carries what it printed. esbuild and go build write only
+// their output (and their caches), so they run in the code folder itself.
+func run(cmd *exec.Cmd, where, what string) error {
+	if cmd.Dir == "" {
+		cmd.Dir = where
+	}
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%s (in %s): %w\n%s", what, src, err, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("%s (in %s): %w\n%s", what, where, err, strings.TrimSpace(string(msg)))
 	}
 	return nil
+}
+
+// skippedInCopy are the folders sam build leaves out of the copy it builds
+// in: version control, and its own output.
+var skippedInCopy = map[string]bool{".git": true, ".aws-sam": true}
+
+// copySource copies the code folder src into dst as sam build does before
+// make runs (but .git and .aws-sam), keeping modes and times (make compares
+// times). A node_modules folder is linked rather than copied: what the
+// build installs there goes into the source's node_modules, which dev does
+// not watch. A symbolic link is copied as a link, to the same place (made
+// absolute when it leads out of src).
+func copySource(src, dst string) error {
+	src, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	type dirTime struct {
+		path string
+		time time.Time
+	}
+	var dirs []dirTime
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		switch {
+		case p == src:
+			return nil
+		case d.IsDir() && skippedInCopy[d.Name()]:
+			return filepath.SkipDir
+		case d.IsDir() && d.Name() == "node_modules":
+			if err := os.Symlink(p, to); err != nil {
+				// Where links cannot be made (Windows without the
+				// right), a copy serves.
+				return os.CopyFS(to, os.DirFS(p))
+			}
+			return filepath.SkipDir
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			if !filepath.IsAbs(target) {
+				if r, err := filepath.Rel(src, filepath.Join(filepath.Dir(p), target)); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+					target = filepath.Join(filepath.Dir(p), target)
+				}
+			}
+			return os.Symlink(target, to)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			// A folder's times are set once what is in it is copied.
+			dirs = append(dirs, dirTime{to, info.ModTime()})
+			return os.Mkdir(to, info.Mode().Perm()|0o700)
+		}
+		if !info.Mode().IsRegular() {
+			return nil // a socket, a device: nothing a build reads
+		}
+		if err := copyFile(p, to, info.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(to, info.ModTime(), info.ModTime())
+	})
+	for _, d := range slices.Backward(dirs) {
+		if err == nil {
+			err = os.Chtimes(d.path, d.time, d.time)
+		}
+	}
+	return err
+}
+
+// copyFile copies the regular file from to to, with mode perm.
+func copyFile(from, to string, perm fs.FileMode) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm|0o200)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) error {

@@ -2,11 +2,14 @@ package build
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wsdesign/wsdesign/dev/app"
 )
@@ -68,6 +71,133 @@ func TestMakefile(t *testing.T) {
 	}
 	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Other"}); err == nil || !strings.Contains(err.Error(), "make build-Other") {
 		t.Errorf("a failing target: %v", err)
+	}
+}
+
+// snapshot is what a folder holds: each path below it, with its kind,
+// size, time and contents (node_modules, which builds may install into, is
+// left out).
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() == "node_modules" {
+			return filepath.SkipDir
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		v := fmt.Sprintf("%v %d %v", info.Mode(), info.Size(), info.ModTime().UnixNano())
+		if info.Mode().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			v += " " + string(b)
+		}
+		got[p] = v
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func sameSnapshot(t *testing.T, what string, before, after map[string]string) {
+	t.Helper()
+	for p, v := range after {
+		if w, ok := before[p]; !ok {
+			t.Errorf("%s wrote %s into the source folder", what, p)
+		} else if v != w {
+			t.Errorf("%s changed %s in the source folder: %q, was %q", what, p, v, w)
+		}
+	}
+	for p := range before {
+		if _, ok := after[p]; !ok {
+			t.Errorf("%s removed %s from the source folder", what, p)
+		}
+	}
+}
+
+// A makefile build runs in a copy of the code folder, as sam build does:
+// what its target writes beside the sources (dist/, package-lock.json, a
+// tsconfig of its own) leaves the folder dev watches as it was. The copy
+// has the folder's files with their times (make compares them), its
+// node_modules (linked), but not .git or .aws-sam.
+func TestMakefileLeavesSourceAsItWas(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	src, out := t.TempDir(), t.TempDir()
+	files := map[string]string{
+		"Makefile": "build-Fn:\n" +
+			"\ttest ! -e .git && test ! -e .aws-sam\n" +
+			"\tcat node_modules/dep/index.js > dep.txt\n" +
+			"\techo '{\"lockfileVersion\": 3}' > package-lock.json\n" +
+			"\tprintf '{\"include\": [\"src/app.ts\"]}' > tsconfig-only-handler.json\n" +
+			"\trm -rf dist && mkdir -p dist && cp src/app.js dist/ && echo stamp > src/stamp\n" +
+			"\tcp -r dist dep.txt $(ARTIFACTS_DIR)/\n" +
+			"\t$(MAKE) old.txt && cp old.txt $(ARTIFACTS_DIR)/\n" +
+			// Up to date in the source, so in the copy too.
+			"old.txt: src/app.js\n\techo rebuilt > old.txt\n",
+		"package-lock.json":         `{"lockfileVersion": 2}`,
+		"src/app.js":                `exports.handler = async () => 1;`,
+		"dist/stale.js":             "stale",
+		"old.txt":                   "kept",
+		"node_modules/dep/index.js": "dep",
+		".git/HEAD":                 "ref: refs/heads/main",
+		".aws-sam/build.toml":       "",
+	}
+	for name, text := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(text), 0o644)
+	}
+	past := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(src, "src", "app.js"), past, past)
+	before := snapshot(t, src)
+	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Fn"}); err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, "make build-Fn", before, snapshot(t, src))
+	for name, want := range map[string]string{"dist/app.js": files["src/app.js"], "dep.txt": "dep", "old.txt": "kept"} {
+		if got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name))); err != nil || string(got) != want {
+			t.Errorf("%s in the artifacts: %q %v, want %q", name, got, err, want)
+		}
+	}
+	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Missing"}); err == nil || !strings.Contains(err.Error(), "(in a copy of "+src+")") {
+		t.Errorf("a failing build says where it ran: %v", err)
+	}
+}
+
+// esbuild and go build write their output only: the code folder is left as
+// it was.
+func TestBuildsLeaveSourceAsItWas(t *testing.T) {
+	if _, err := exec.LookPath("go"); err == nil {
+		src := t.TempDir()
+		os.WriteFile(filepath.Join(src, "go.mod"), []byte("module example.com/fn\n\ngo 1.21\n"), 0o644)
+		os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+		before := snapshot(t, src)
+		if err := Run(context.Background(), Options{}, src, t.TempDir(), app.Build{Method: app.BuildGo, Executable: "bootstrap"}); err != nil {
+			t.Fatal(err)
+		}
+		sameSnapshot(t, "go build", before, snapshot(t, src))
+	}
+	if _, err := exec.LookPath("npm"); err == nil {
+		src := t.TempDir()
+		os.WriteFile(filepath.Join(src, "app.ts"), []byte(`export const handler = async (): Promise<number> => 1;`), 0o644)
+		os.WriteFile(filepath.Join(src, "package.json"), []byte(`{"name": "fn"}`), 0o644)
+		before := snapshot(t, src)
+		b := app.Build{Method: app.BuildEsbuild, EntryPoints: []string{"app.ts"}, Format: "esm", Target: "es2020", Sourcemap: true}
+		if err := Run(context.Background(), Options{}, src, t.TempDir(), b); err != nil {
+			t.Fatal(err)
+		}
+		sameSnapshot(t, "esbuild", before, snapshot(t, src))
 	}
 }
 

@@ -47,6 +47,9 @@ type Function struct {
 	// it): the function runs from there. A function whose build fails is
 	// not run, and the failure is its output.
 	Build func(out string) (handler string, err error)
+	// Bundle, for code Build bundles, says which packages the bundle
+	// leaves to the runtime: the AWS SDK it inlined needs nothing.
+	Bundle *Bundle
 }
 
 // Options apply to every function of a pool.
@@ -137,6 +140,8 @@ type Pool struct {
 	opt Options
 	tmp string
 	fns map[string]*function
+	// sdkFailed are the AWS SDK packages whose install failed, with why.
+	sdkFailed map[string]error
 }
 
 type function struct {
@@ -240,10 +245,11 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 			}
 		}
 		if f.Dir != "" && strings.HasPrefix(f.Runtime, "nodejs") {
-			if names := sdkImports(f.Dir, f.Runtime); len(names) > 0 {
+			if names := sdkImports(f.Dir, f.Runtime, f.Bundle); len(names) > 0 {
 				env, err := p.provideSDK(names)
 				if err != nil {
-					return nil, err
+					p.notRun(f.Name, err.Error())
+					continue
 				}
 				f.Env = withEnv(f.Env, env)
 			}

@@ -1,10 +1,14 @@
 // Package watch reports changes to a template and its functions' code, so
 // that wsdesign dev serves what is on disk: debounced, so that an editor's
-// save or a build that writes many files is one change.
+// save or a build that writes many files is one change, and by contents, so
+// that a file written again as it was (a build's output made anew, a lock
+// file rewritten) is no change.
 package watch
 
 import (
 	"errors"
+	"hash/maphash"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +33,8 @@ type Watcher struct {
 	mu      sync.Mutex
 	files   map[string]bool // watched files, by clean path
 	trees   map[string]bool // watched folder trees, by clean path
+	known   map[string]state
+	seed    maphash.Seed
 	done    chan struct{}
 	stopped chan struct{}
 }
@@ -41,7 +47,7 @@ func New(debounce time.Duration, onChange func(paths []string), onError func(err
 	if err != nil {
 		return nil, err
 	}
-	x := &Watcher{fs: w, debounce: debounce, onChange: onChange, onError: onError, files: map[string]bool{}, trees: map[string]bool{}, done: make(chan struct{}), stopped: make(chan struct{})}
+	x := &Watcher{fs: w, debounce: debounce, onChange: onChange, onError: onError, files: map[string]bool{}, trees: map[string]bool{}, known: map[string]state{}, seed: maphash.MakeSeed(), done: make(chan struct{}), stopped: make(chan struct{})}
 	go x.run()
 	return x, nil
 }
@@ -58,12 +64,17 @@ func (w *Watcher) Add(paths ...string) error {
 			continue
 		}
 		w.mu.Lock()
+		added := !w.trees[p] && !w.files[p]
 		if fi.IsDir() {
 			w.trees[p] = true
 		} else {
 			w.files[p] = true
 		}
 		w.mu.Unlock()
+		if added {
+			// What is there now is what a change is told from.
+			w.remember(p)
+		}
 		if fi.IsDir() {
 			errs = append(errs, w.addTree(p))
 		} else {
@@ -71,6 +82,98 @@ func (w *Watcher) Add(paths ...string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// state is what a path holds, as far as a change is concerned: a folder, or
+// a file's size and the hash of its contents (for a file too large to read
+// at every change, its time instead).
+type state struct {
+	dir  bool
+	size int64
+	hash uint64
+	mod  int64
+}
+
+// hashLimit is the largest file whose contents are compared.
+const hashLimit = 32 << 20
+
+// stateOf reads the state of p; ok is false when p is gone.
+func (w *Watcher) stateOf(p string) (s state, ok bool) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return state{}, false
+	}
+	if fi.IsDir() {
+		return state{dir: true}, true
+	}
+	s.size = fi.Size()
+	f, err := os.Open(p)
+	if err != nil || s.size > hashLimit || !fi.Mode().IsRegular() {
+		if f != nil {
+			f.Close()
+		}
+		s.mod = fi.ModTime().UnixNano()
+		return s, true
+	}
+	defer f.Close()
+	var h maphash.Hash
+	h.SetSeed(w.seed)
+	if _, err := io.Copy(&h, f); err != nil {
+		s.mod = fi.ModTime().UnixNano()
+		return s, true
+	}
+	s.hash = h.Sum64()
+	return s, true
+}
+
+// remember records the state of p and, for a folder, of what is below it
+// but the skipped folders, where not known yet.
+func (w *Watcher) remember(root string) {
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && p != root && skipped[d.Name()] {
+			return filepath.SkipDir
+		}
+		w.mu.Lock()
+		_, ok := w.known[p]
+		w.mu.Unlock()
+		if ok {
+			return nil
+		}
+		if s, ok := w.stateOf(p); ok {
+			w.mu.Lock()
+			w.known[p] = s
+			w.mu.Unlock()
+		}
+		return nil
+	})
+}
+
+// changedContents keeps of paths those whose state is not the one known
+// (a folder there before and still there is no change by itself: what
+// changed in it is), and records their states.
+func (w *Watcher) changedContents(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		s, ok := w.stateOf(p)
+		w.mu.Lock()
+		old, known := w.known[p]
+		switch {
+		case !ok:
+			delete(w.known, p)
+		case known && old == s:
+		default:
+			w.known[p] = s
+			known = false
+		}
+		w.mu.Unlock()
+		if !known || !ok {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // addTree watches dir and the folders below it, but the skipped ones.
@@ -161,6 +264,7 @@ func (w *Watcher) run() {
 			slices.Sort(paths)
 			clear(changed)
 			clear(created)
+			paths = w.changedContents(paths)
 			if len(paths) > 0 {
 				w.onChange(paths)
 			}

@@ -106,3 +106,40 @@ func TestWatch(t *testing.T) {
 		t.Errorf("a file in a new folder reported %v", p)
 	}
 }
+
+// A file written again as it was, or a folder removed and made again with
+// the same files (a build's output made anew, a lock file rewritten), is no
+// change; a change of contents is, once.
+func TestSameContentsIsNoChange(t *testing.T) {
+	dir := t.TempDir()
+	code := filepath.Join(dir, "src")
+	write(t, filepath.Join(code, "index.js"), "a")
+	write(t, filepath.Join(code, "package-lock.json"), "{}")
+	write(t, filepath.Join(code, "dist", "index.js"), "a")
+	_, got := changes(t, code)
+
+	write(t, filepath.Join(code, "package-lock.json"), "{}")
+	if err := os.RemoveAll(filepath.Join(code, "dist")); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(code, "dist", "index.js"), "a")
+	quiet(t, got)
+
+	write(t, filepath.Join(code, "index.js"), "b")
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(code, "index.js")}) {
+		t.Errorf("an edit reported %v", p)
+	}
+	write(t, filepath.Join(code, "index.js"), "b")
+	quiet(t, got)
+	// Back to what it was at first is a change from what it was last.
+	write(t, filepath.Join(code, "index.js"), "a")
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(code, "index.js")}) {
+		t.Errorf("an edit back reported %v", p)
+	}
+	if err := os.Remove(filepath.Join(code, "package-lock.json")); err != nil {
+		t.Fatal(err)
+	}
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(code, "package-lock.json")}) {
+		t.Errorf("a removal reported %v", p)
+	}
+}

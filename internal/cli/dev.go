@@ -318,6 +318,10 @@ func startFunctions(local app.App, base, proxyEnv map[string]string, sink event.
 				}
 				return build.Handler(out, f.Handler, *b), nil
 			}
+			if b.Method == app.BuildEsbuild {
+				// The bundle carries what it imports but its externals.
+				fn.Bundle = &lambda.Bundle{External: b.External}
+			}
 		}
 		fns = append(fns, fn)
 	}

@@ -121,3 +121,70 @@ func TestDevReloads(t *testing.T) {
 	}
 	ask(`{"action":"shout"}`, "v2:shout")
 }
+
+// makefileTemplate serves a function built by its Makefile, whose target
+// writes, as real ones do, into the folder it runs in: dist/ and a
+// package-lock.json, different at every build.
+var makefileTemplate = strings.Replace(reloadTemplate, "      Handler: app.handler\n", "      Handler: dist/app.handler\n    Metadata:\n      BuildMethod: makefile\n", 1)
+
+const makefileBuild = "build-Fn:\n" +
+	"\tdate +%s%N > package-lock.json\n" +
+	"\trm -rf dist && mkdir dist && cp app.mjs dist/ && date +%s%N > dist/stamp\n" +
+	"\tcp -r dist $(ARTIFACTS_DIR)/\n"
+
+// TestDevMakefileReloadsOnce: an edit of a makefile function's code is one
+// reload, whose build leaves the code folder as it was; it does not set
+// off another reload, and another, without end.
+func TestDevMakefileReloadsOnce(t *testing.T) {
+	needTool(t, "node", "node", "--version")
+	needTool(t, "make", "make", "--version")
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "template.yaml")
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "Makefile"), []byte(makefileBuild), 0o644)
+	os.WriteFile(filepath.Join(src, "app.mjs"), []byte(reloadHandler("v1")), 0o644)
+	os.WriteFile(tpl, []byte(makefileTemplate), 0o644)
+	out, stop := serveDev(t, tpl, "39562")
+	defer stop()
+	c := dial(t, "ws://127.0.0.1:39562/prod")
+	defer c.CloseNow()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ask := func(msg, want string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			if got = string(b); got == want {
+				return
+			}
+		}
+		t.Fatalf("%s: the reply stays %q, want %q\n%s", msg, got, want, out.String())
+	}
+	ask(`{"action":"echo"}`, "v1:echo")
+	if err := os.WriteFile(filepath.Join(src, "app.mjs"), []byte(reloadHandler("v2")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ask(`{"action":"echo"}`, "v2:echo")
+	// Ten debounce periods and more: time for a loop to show.
+	time.Sleep(20 * reloadDebounce)
+	log := out.String()
+	if n := strings.Count(log, `"kind":"reload"`); n != 1 {
+		t.Errorf("one edit gave %d reloads, want 1:\n%s", n, log)
+	}
+	if n := strings.Count(log, "building with makefile"); n != 2 {
+		t.Errorf("%d builds, want 2 (at start, and after the edit):\n%s", n, log)
+	}
+	for _, name := range []string{"dist", "package-lock.json"} {
+		if _, err := os.Stat(filepath.Join(src, name)); err == nil {
+			t.Errorf("the build wrote %s into the code folder", name)
+		}
+	}
+}
