@@ -628,8 +628,7 @@ func (pr *process) serveResult(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 	if strings.HasSuffix(r.URL.Path, "/error") {
-		err, exit := pr.fn.decodeErrorExit(body)
-		inv.done <- result{err: err, exit: exit}
+		inv.done <- result{err: pr.fn.decodeError(body)}
 		return
 	}
 	inv.done <- result{body: body}
@@ -637,9 +636,8 @@ func (pr *process) serveResult(w http.ResponseWriter, r *http.Request) {
 
 func (pr *process) serveInitError(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	e := pr.fn.decodeError(body)
-	var fe *FunctionError
-	if errors.As(e, &fe) && fe.ErrorType == "Runtime.ImportModuleError" {
+	var e error = pr.fn.decodeError(body)
+	if fe := e.(*FunctionError); fe.ErrorType == "Runtime.ImportModuleError" {
 		e = fmt.Errorf("%w (%s)", e, pr.fn.installHint(fe.ErrorMessage))
 	}
 	pr.initMu.Lock()
@@ -648,25 +646,20 @@ func (pr *process) serveInitError(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (f *function) decodeError(body []byte) error {
-	err, _ := f.decodeErrorExit(body)
-	return err
-}
-
-// decodeErrorExit is decodeError, and whether the runtime said that it ends
-// its process after this error (aws-lambda-go's shouldExit, after a panic).
-func (f *function) decodeErrorExit(body []byte) (*FunctionError, bool) {
+// decodeError reads the error a runtime posts. (aws-lambda-go does not
+// post that it ends its process after a panic: Invoke finds the process
+// gone when it hands it the next event.)
+func (f *function) decodeError(body []byte) *FunctionError {
 	fe := &FunctionError{Function: f.Name}
 	var raw struct {
 		FunctionError
 		// Strings from dev's bootstraps, frames ({path, line, label})
 		// from aws-lambda-go.
 		StackTrace []json.RawMessage `json:"stackTrace"`
-		ShouldExit bool              `json:"shouldExit"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
 		fe.ErrorType, fe.ErrorMessage = "Runtime.InvalidError", string(body)
-		return fe, false
+		return fe
 	}
 	fe.ErrorType, fe.ErrorMessage, fe.Trace = raw.ErrorType, raw.ErrorMessage, raw.Trace
 	if fe.Trace == nil {
@@ -678,12 +671,12 @@ func (f *function) decodeErrorExit(body []byte) (*FunctionError, bool) {
 				Label string `json:"label"`
 			}
 			if json.Unmarshal(fr, &line) != nil && json.Unmarshal(fr, &frame) == nil {
-				line = fmt.Sprintf("%s:%d %s", frame.Path, frame.Line, frame.Label)
+				line = frameLine(frame.Path, frame.Line, frame.Label)
 			}
 			fe.Trace = append(fe.Trace, line)
 		}
 	}
-	return fe, raw.ShouldExit
+	return fe
 }
 
 func (f *function) installHint(importError string) string {
@@ -744,4 +737,9 @@ func (f *function) handlerFileMissing() (string, bool) {
 		}
 	}
 	return mod + exts[0], true
+}
+
+// frameLine is one frame of a Go stack as a trace line.
+func frameLine(path string, line int, label string) string {
+	return fmt.Sprintf("%s:%d %s", path, line, label)
 }

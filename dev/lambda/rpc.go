@@ -9,7 +9,6 @@ package lambda
 // go1.x dev does as that runtime did.
 
 import (
-	"fmt"
 	"net"
 	"net/rpc"
 	"strconv"
@@ -97,7 +96,7 @@ func (f *function) rpcError(e *messages.InvokeResponse_Error) *FunctionError {
 	fe := &FunctionError{Function: f.Name, ErrorType: e.Type, ErrorMessage: e.Message}
 	for _, fr := range e.StackTrace {
 		if fr != nil {
-			fe.Trace = append(fe.Trace, fmt.Sprintf("%s:%d %s", fr.Path, fr.Line, fr.Label))
+			fe.Trace = append(fe.Trace, frameLine(fr.Path, int(fr.Line), fr.Label))
 		}
 	}
 	return fe

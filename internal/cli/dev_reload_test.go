@@ -78,27 +78,7 @@ func TestDevReloads(t *testing.T) {
 	defer stop()
 	c := dial(t, "ws://127.0.0.1:39561/prod")
 	defer c.CloseNow()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	// ask sends msg until the reply is want (a reload takes a moment), and
-	// fails when it never is.
-	ask := func(msg, want string) {
-		t.Helper()
-		var got string
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
-				t.Fatalf("%s: %v\n%s", msg, err, out.String())
-			}
-			_, b, err := c.Read(ctx)
-			if err != nil {
-				t.Fatalf("%s: %v\n%s", msg, err, out.String())
-			}
-			if got = string(b); got == want {
-				return
-			}
-		}
-		t.Fatalf("%s: the reply stays %q, want %q\n%s", msg, got, want, out.String())
-	}
+	ask := asker(t, c, out)
 	ask(`{"action":"echo"}`, "v1:echo")
 	ask(`{"action":"shout"}`, "v1:$default")
 
@@ -149,25 +129,7 @@ func TestDevMakefileReloadsOnce(t *testing.T) {
 	defer stop()
 	c := dial(t, "ws://127.0.0.1:39562/prod")
 	defer c.CloseNow()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ask := func(msg, want string) {
-		t.Helper()
-		var got string
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
-				t.Fatalf("%s: %v\n%s", msg, err, out.String())
-			}
-			_, b, err := c.Read(ctx)
-			if err != nil {
-				t.Fatalf("%s: %v\n%s", msg, err, out.String())
-			}
-			if got = string(b); got == want {
-				return
-			}
-		}
-		t.Fatalf("%s: the reply stays %q, want %q\n%s", msg, got, want, out.String())
-	}
+	ask := asker(t, c, out)
 	ask(`{"action":"echo"}`, "v1:echo")
 	if err := os.WriteFile(filepath.Join(src, "app.mjs"), []byte(reloadHandler("v2")), 0o644); err != nil {
 		t.Fatal(err)
@@ -186,5 +148,29 @@ func TestDevMakefileReloadsOnce(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(src, name)); err == nil {
 			t.Errorf("the build wrote %s into the code folder", name)
 		}
+	}
+}
+
+// asker returns ask: it sends msg on c until the reply is want (a reload
+// takes a moment), and fails, with dev's log, when it never is.
+func asker(t *testing.T, c *websocket.Conn, out *syncBuffer) func(msg, want string) {
+	return func(msg, want string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		var got string
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", msg, err, out.String())
+			}
+			if got = string(b); got == want {
+				return
+			}
+		}
+		t.Fatalf("%s: the reply stays %q, want %q\n%s", msg, got, want, out.String())
 	}
 }
