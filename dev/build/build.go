@@ -66,7 +66,11 @@ func Run(ctx context.Context, opt Options, src, out string, b app.Build) error {
 		cmd := exec.CommandContext(ctx, "make", "build-"+b.Function)
 		cmd.Env = append(os.Environ(), "ARTIFACTS_DIR="+out)
 		cmd.Dir = scratch
-		return run(cmd, "a copy of "+src, "make build-"+b.Function)
+		where := src
+		if abs, err := filepath.Abs(src); err == nil {
+			where = abs
+		}
+		return run(cmd, "a copy of "+where, "make build-"+b.Function)
 	}
 	return fmt.Errorf("build method %q is not one dev runs", b.Method)
 }
@@ -90,10 +94,13 @@ var skippedInCopy = map[string]bool{".git": true, ".aws-sam": true}
 
 // copySource copies the code folder src into dst as sam build does before
 // make runs (but .git and .aws-sam), keeping modes and times (make compares
-// times). A node_modules folder is linked rather than copied: what the
-// build installs there goes into the source's node_modules, which dev does
-// not watch. A symbolic link is copied as a link, to the same place (made
-// absolute when it leads out of src).
+// times). The files of a node_modules folder are linked rather than copied
+// (hard links; copies where the scratch folder is on another file system):
+// the copy is made fast, and an npm install in it finds the packages
+// installed and does nothing (npm replaces a node_modules that is a
+// symbolic link by a new install of every package). A symbolic link is
+// copied as a link, to the same place (made absolute when it leads out of
+// src).
 func copySource(src, dst string) error {
 	src, err := filepath.Abs(src)
 	if err != nil {
@@ -117,13 +124,6 @@ func copySource(src, dst string) error {
 		case p == src:
 			return nil
 		case d.IsDir() && skippedInCopy[d.Name()]:
-			return filepath.SkipDir
-		case d.IsDir() && d.Name() == "node_modules":
-			if err := os.Symlink(p, to); err != nil {
-				// Where links cannot be made (Windows without the
-				// right), a copy serves.
-				return os.CopyFS(to, os.DirFS(p))
-			}
 			return filepath.SkipDir
 		case d.Type()&fs.ModeSymlink != 0:
 			target, err := os.Readlink(p)
@@ -149,6 +149,9 @@ func copySource(src, dst string) error {
 		if !info.Mode().IsRegular() {
 			return nil // a socket, a device: nothing a build reads
 		}
+		if linked(rel) && os.Link(p, to) == nil {
+			return nil
+		}
 		if err := copyFile(p, to, info.Mode().Perm()); err != nil {
 			return err
 		}
@@ -160,6 +163,17 @@ func copySource(src, dst string) error {
 		}
 	}
 	return err
+}
+
+// linked reports whether the file rel is one copySource links: one in a
+// node_modules folder, but the package managers' own records at its top
+// (npm's .package-lock.json, which every npm install writes again).
+func linked(rel string) bool {
+	dir := filepath.Dir(rel)
+	if filepath.Base(dir) == "node_modules" && strings.HasPrefix(filepath.Base(rel), ".") {
+		return false
+	}
+	return slices.Contains(strings.Split(dir, string(filepath.Separator)), "node_modules")
 }
 
 // copyFile copies the regular file from to to, with mode perm.

@@ -128,7 +128,8 @@ func sameSnapshot(t *testing.T, what string, before, after map[string]string) {
 // what its target writes beside the sources (dist/, package-lock.json, a
 // tsconfig of its own) leaves the folder dev watches as it was. The copy
 // has the folder's files with their times (make compares them), its
-// node_modules (linked), but not .git or .aws-sam.
+// node_modules (linked file by file, so that what an install removes or
+// adds there stays in the copy), but not .git or .aws-sam.
 func TestMakefileLeavesSourceAsItWas(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
@@ -138,6 +139,7 @@ func TestMakefileLeavesSourceAsItWas(t *testing.T) {
 		"Makefile": "build-Fn:\n" +
 			"\ttest ! -e .git && test ! -e .aws-sam\n" +
 			"\tcat node_modules/dep/index.js > dep.txt\n" +
+			"\trm -rf node_modules/dep && mkdir node_modules/other && echo x > node_modules/other/index.js\n" +
 			"\techo '{\"lockfileVersion\": 3}' > package-lock.json\n" +
 			"\tprintf '{\"include\": [\"src/app.ts\"]}' > tsconfig-only-handler.json\n" +
 			"\trm -rf dist && mkdir -p dist && cp src/app.js dist/ && echo stamp > src/stamp\n" +
@@ -165,6 +167,12 @@ func TestMakefileLeavesSourceAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameSnapshot(t, "make build-Fn", before, snapshot(t, src))
+	if _, err := os.Stat(filepath.Join(src, "node_modules", "other")); err == nil {
+		t.Error("what the build added to node_modules is in the source's")
+	}
+	if got, err := os.ReadFile(filepath.Join(src, "node_modules", "dep", "index.js")); err != nil || string(got) != "dep" {
+		t.Errorf("the source's node_modules/dep after the build removed it from the copy's: %q %v", got, err)
+	}
 	for name, want := range map[string]string{"dist/app.js": files["src/app.js"], "dep.txt": "dep", "old.txt": "kept"} {
 		if got, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name))); err != nil || string(got) != want {
 			t.Errorf("%s in the artifacts: %q %v, want %q", name, got, err, want)
@@ -172,6 +180,54 @@ func TestMakefileLeavesSourceAsItWas(t *testing.T) {
 	}
 	if err := Run(context.Background(), Options{}, src, out, app.Build{Method: app.BuildMakefile, Function: "Missing"}); err == nil || !strings.Contains(err.Error(), "(in a copy of "+src+")") {
 		t.Errorf("a failing build says where it ran: %v", err)
+	}
+}
+
+// copySource links the files of node_modules (but npm's record of them,
+// which npm install writes again) and copies the others, with their modes
+// and times, and symbolic links as links.
+func TestCopySource(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	for name, text := range map[string]string{"app.js": "app", "bin/run": "#!/bin/sh", "node_modules/dep/index.js": "dep", "lib/node_modules/x/index.js": "x", "node_modules/.package-lock.json": "{}"} {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(text), 0o644)
+	}
+	os.Chmod(filepath.Join(src, "bin", "run"), 0o755)
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	os.Chtimes(filepath.Join(src, "app.js"), past, past)
+	os.Symlink("../app.js", filepath.Join(src, "bin", "app"))
+	os.Symlink("../outside", filepath.Join(src, "out"))
+	os.Chtimes(filepath.Join(src, "bin"), past, past)
+	if err := copySource(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	same := func(name string) bool {
+		a, err1 := os.Stat(filepath.Join(src, filepath.FromSlash(name)))
+		b, err2 := os.Stat(filepath.Join(dst, filepath.FromSlash(name)))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v %v", name, err1, err2)
+		}
+		return os.SameFile(a, b)
+	}
+	for name, linked := range map[string]bool{"app.js": false, "bin/run": false, "node_modules/dep/index.js": true, "lib/node_modules/x/index.js": true, "node_modules/.package-lock.json": false} {
+		if got := same(name); got != linked {
+			t.Errorf("%s linked: %v, want %v", name, got, linked)
+		}
+	}
+	for _, name := range []string{"app.js", "bin"} {
+		if fi, err := os.Stat(filepath.Join(dst, name)); err != nil || !fi.ModTime().Equal(past) {
+			t.Errorf("%s: time not kept: %v %v", name, fi, err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dst, "bin", "run")); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("bin/run: mode not kept: %v %v", fi, err)
+	}
+	if got, _ := os.Readlink(filepath.Join(dst, "bin", "app")); got != "../app.js" {
+		t.Errorf("a link within the folder leads to %q", got)
+	}
+	if got, _ := os.Readlink(filepath.Join(dst, "out")); got != filepath.Join(filepath.Dir(src), "outside") {
+		t.Errorf("a link out of the folder leads to %q", got)
 	}
 }
 
