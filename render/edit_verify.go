@@ -45,8 +45,8 @@ func (e *Edit) verify(out []byte) error {
 	}
 	for k, v := range Pairs(root2) {
 		key := k.Value
-		if v, ok := e.topLevel[key]; ok && !seen[key] {
-			if !Same(v, v) {
+		if want, ok := e.topLevel[key]; ok && !seen[key] {
+			if !Same(want, v) {
 				return fmt.Errorf("%w: %s does not read back as intended", ErrEdit, key)
 			}
 			continue
