@@ -148,18 +148,16 @@ func Parse(path string, src []byte) (*Template, error) {
 			return nil, fail(1, 1, "invalid JSON: %s", err)
 		}
 	}
-	var doc yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&doc); err != nil {
+	doc, extra, err := decodeYAML(src)
+	if err != nil {
 		l, c := yamlErrPos(src, err)
 		return nil, fail(l, c, "invalid YAML: %s", trimYAMLErr(err))
 	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	if extra != nil {
 		return nil, fail(extra.Line, extra.Column, "a template is one YAML document; this file has more")
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		n := &doc
+		n := doc
 		if len(doc.Content) > 0 {
 			n = doc.Content[0]
 		}

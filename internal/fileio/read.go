@@ -1,6 +1,7 @@
 package fileio
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,7 +24,7 @@ func (e *TooLargeError) Error() string {
 // not a regular file (a FIFO with no writer would block forever, a device
 // never ends) before reading it.
 func Read(path string, stdin io.Reader, limit int64) ([]byte, error) {
-	name, r := "standard input", stdin
+	name, r, size := "standard input", stdin, int64(0)
 	if path != "-" {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -37,12 +38,14 @@ func Read(path string, stdin io.Reader, limit int64) ([]byte, error) {
 			return nil, err
 		}
 		defer f.Close()
-		name, r = path, f
+		name, r, size = path, f, fi.Size()
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	// Room for the size the file had, and for finding that it ends there.
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(size, 0), limit)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, &TooLargeError{Path: name, Limit: limit}
 	}
