@@ -243,29 +243,23 @@ func (e *Edit) removeKey(m *yaml.Node, i int) error {
 	}
 	b := e.s.blockEntry(k, v)
 	start, end := e.s.start(b.head), e.s.next(b.last)
-	// Keep one blank line between the neighbours, not two.
-	if before, _ := e.s.classify(b.head - 1); before == blankLine && b.head > 1 {
-		l := b.last + 1
-		for l <= e.s.lineCount() {
-			if kind, _ := e.s.classify(l); kind != blankLine {
-				break
-			}
-			l++
-		}
-		if l <= e.s.lineCount() {
+	// Keep one gap of blank lines between the neighbours, not two: the one
+	// before the entry goes with it, as an insertion writes it (so adding
+	// and removing an entry gives back the bytes of the gap after it), but
+	// the first entry of a mapping takes the gap after it instead.
+	gap := e.s.blankAbove(b.head)
+	switch {
+	case gap == b.head:
+	case i > 0:
+		start = e.s.start(gap)
+	default:
+		if l := e.s.blankBelow(b.last); l <= e.s.lineCount() {
 			end = e.s.start(l)
 		}
 	}
 	// A file without a final line ending keeps none.
 	if end == len(e.t.Src) && !e.style.FinalNewline && start > 0 {
-		head := b.head
-		for head > 1 {
-			if kind, _ := e.s.classify(head - 1); kind != blankLine {
-				break
-			}
-			head--
-		}
-		start = max(e.s.start(head)-len(e.style.Newline), 0)
+		start = max(e.s.start(e.s.blankAbove(b.head))-len(e.style.Newline), 0)
 		if e.t.Src[start] != '\r' && e.t.Src[start] != '\n' {
 			start++
 		}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -191,5 +192,46 @@ func TestEditKeepsDeploymentDependsOn(t *testing.T) {
 	}
 	if ids := dependsOn("Stage"); !slices.Equal(ids, []string{"Fn"}) {
 		t.Errorf("Stage DependsOn %v, want it left alone", ids)
+	}
+}
+
+// TestEditRestoresGaps adds an endpoint to templates whose resources are
+// set apart by lines that are empty or hold only spaces, one or two of
+// them, then removes it: the bytes come back, the gaps' spaces included.
+func TestEditRestoresGaps(t *testing.T) {
+	for _, gap := range []string{"\n", "      \n", "\n\n", "  \n    \n"} {
+		src := regexp.MustCompile(`\n(  [A-Z])`).ReplaceAllString(perRoute, "\n"+gap+"$1")
+		src = strings.Replace(src, "Resources:\n"+gap, "Resources:\n", 1)
+		edit := func(src string, change func(*model.Design)) string {
+			t.Helper()
+			tpl := parse(t, src)
+			apis, err := Import(tpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := apis[0].Design
+			change(&d)
+			e := NewEdit(tpl)
+			if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: SAM}); err != nil {
+				t.Fatal(err)
+			}
+			out, err := e.Apply()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}
+		added := edit(src, func(d *model.Design) {
+			d.Endpoints = append(d.Endpoints, model.Endpoint{Route: "c", Mode: model.TwoWay, Handler: model.Existing("Fn")})
+		})
+		if !strings.Contains(added, "RouteKey: c") {
+			t.Fatalf("gap %q: the endpoint was not added:\n%s", gap, added)
+		}
+		removed := edit(added, func(d *model.Design) {
+			d.Endpoints = slices.DeleteFunc(slices.Clone(d.Endpoints), func(ep model.Endpoint) bool { return ep.Route == "c" })
+		})
+		if removed != src {
+			t.Errorf("gap %q: added and removed, the template reads\n%s\nwant\n%s", gap, removed, src)
+		}
 	}
 }

@@ -144,6 +144,31 @@ func (s *source) lastLine(first, col int, atCol func(rest []byte) bool) int {
 	return last
 }
 
+// blankAbove is the first of the blank lines directly above line, or line
+// where the line above is not blank.
+func (s *source) blankAbove(line int) int {
+	for line > 1 {
+		if kind, _ := s.classify(line - 1); kind != blankLine {
+			break
+		}
+		line--
+	}
+	return line
+}
+
+// blankBelow is the first line after line that is not blank, or
+// lineCount()+1 where only blank lines follow.
+func (s *source) blankBelow(line int) int {
+	line++
+	for line <= s.lineCount() {
+		if kind, _ := s.classify(line); kind != blankLine {
+			break
+		}
+		line++
+	}
+	return line
+}
+
 func isDash(t []byte) bool {
 	return len(t) > 0 && t[0] == '-' && (len(t) == 1 || t[1] == ' ' || t[1] == '\r')
 }
