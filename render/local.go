@@ -97,7 +97,7 @@ func (res *localResolver) function(out *app.App, r Resource, globals *yaml.Node)
 		}
 		return Get(globals, name)
 	}
-	f := app.Function{LogicalID: r.ID, Runtime: Text(prop("Runtime")), Handler: Text(prop("Handler")), Env: map[string]string{}}
+	f := app.Function{LogicalID: r.ID, Name: res.functionName(r), Runtime: Text(prop("Runtime")), Handler: Text(prop("Handler")), Env: map[string]string{}}
 	if n, err := strconv.Atoi(Text(prop("Timeout"))); err == nil {
 		f.TimeoutSec = n
 	}

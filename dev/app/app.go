@@ -62,9 +62,23 @@ type Authorizer struct {
 	IdentitySources []string // e.g. route.request.querystring.token
 }
 
+// FunctionNames maps the name Lambda knows each function of the app by to
+// its logical ID.
+func (a App) FunctionNames() map[string]string {
+	names := make(map[string]string, len(a.Functions))
+	for _, f := range a.Functions {
+		names[f.Name] = f.LogicalID
+	}
+	return names
+}
+
 // Function is a Lambda function as the template defines it.
 type Function struct {
-	LogicalID  string
+	LogicalID string
+	// Name is the name Lambda knows the function by, as a Ref of it gives
+	// locally: its FunctionName, or its logical ID. Lambda's Invoke API
+	// takes it (or an ARN that ends with it).
+	Name       string
 	Runtime    string
 	Dir        string // CodeUri resolved against the template's folder
 	Handler    string

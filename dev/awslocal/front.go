@@ -1,8 +1,8 @@
 // Package awslocal makes AWS endpoints reachable from the handler processes
 // of wsdesign dev without code changes: a local TLS front answers for every
 // *.amazonaws.com host name with certificates from a CA kept in the user's
-// cache, forwards the API's own execute-api host and DynamoDB to the local
-// servers, and fails fast for every other AWS service. Hooks loaded into
+// cache, forwards the API's own execute-api host, DynamoDB and Lambda to the
+// local servers, and fails fast for every other AWS service. Hooks loaded into
 // Node.js (a --require preload) and Python (sitecustomize) send the
 // processes' connections to AWS hosts to the front. Processes without a hook
 // (Go, and other code on the OS-only runtimes) reach it through an HTTP
@@ -42,6 +42,9 @@ type Options struct {
 	// DynamoDB is the URL of the local DynamoDB endpoint, which answers for
 	// dynamodb.{region}.amazonaws.com. Empty: not emulated.
 	DynamoDB string
+	// Lambda is the URL of the local server of Lambda's Invoke API, which
+	// answers for lambda.{region}.amazonaws.com. Empty: not emulated.
+	Lambda string
 	// OnNotEmulated, when set, is called for each request to an AWS host
 	// that no local server answers, with the service's name and the host,
 	// from the goroutine serving the request.
@@ -225,6 +228,7 @@ func writeHook(name string, data []byte) error {
 var (
 	executeAPIHost = regexp.MustCompile(`^[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com$`)
 	dynamoDBHost   = regexp.MustCompile(`^dynamodb\.[a-z0-9-]+\.amazonaws\.com$`)
+	lambdaHost     = regexp.MustCompile(`^lambda\.[a-z0-9-]+\.amazonaws\.com$`)
 	regionLabel    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$`)
 )
 
@@ -241,6 +245,10 @@ func newRouter(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DynamoDB endpoint: %w", err)
 	}
+	lambda, err := proxyTo(opts.Lambda)
+	if err != nil {
+		return nil, fmt.Errorf("the Lambda endpoint: %w", err)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host := requestHost(r)
 		switch {
@@ -248,6 +256,8 @@ func newRouter(opts Options) (http.Handler, error) {
 			connections.ServeHTTP(w, r)
 		case dynamoDBHost.MatchString(host) && dynamo != nil:
 			dynamo.ServeHTTP(w, r)
+		case lambdaHost.MatchString(host) && lambda != nil:
+			lambda.ServeHTTP(w, r)
 		default:
 			service := ServiceName(host)
 			if opts.OnNotEmulated != nil {

@@ -50,6 +50,7 @@ type fixture struct {
 	front       *Front
 	connections backend
 	dynamo      backend
+	lambda      backend
 	mu          sync.Mutex
 	notEmulated []notEmulatedCall
 }
@@ -63,6 +64,7 @@ func startFront(t *testing.T) *fixture {
 		CacheDir:    filepath.Join(t.TempDir(), "cache dir"),
 		Connections: fx.connections.start(t),
 		DynamoDB:    fx.dynamo.start(t),
+		Lambda:      fx.lambda.start(t),
 		OnNotEmulated: func(service, host string) {
 			fx.mu.Lock()
 			fx.notEmulated = append(fx.notEmulated, notEmulatedCall{service, host})
@@ -189,6 +191,22 @@ await new Promise((resolve, reject) => {
 `)
 	if got, want := fx.dynamo.requests(), []string{"POST dynamodb.eu-west-3.amazonaws.com /"}; strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("DynamoDB server saw %q, want %q", got, want)
+	}
+}
+
+// TestLambdaHostReachesLocalServer: Lambda's API host (which an SDK too old
+// for AWS_ENDPOINT_URL_LAMBDA calls) reaches dev's Invoke API.
+func TestLambdaHostReachesLocalServer(t *testing.T) {
+	fx := startFront(t)
+	fx.run(t, "node", "-e", `
+require('node:https').request('https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/f/invocations', { method: 'POST' }, (res) => res.resume())
+  .on('error', (err) => { console.error(err); process.exit(1); }).end('{}');
+`)
+	if got, want := fx.lambda.requests(), []string{"POST lambda.eu-west-1.amazonaws.com /2015-03-31/functions/f/invocations"}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the Lambda server saw %q, want %q", got, want)
+	}
+	if calls := fx.notEmulatedCalls(); len(calls) > 0 {
+		t.Errorf("named as not emulated: %v", calls)
 	}
 }
 

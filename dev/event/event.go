@@ -39,7 +39,8 @@ type Event struct {
 	ConnectionID string    `json:"connectionId,omitempty"`
 	RequestID    string    `json:"requestId,omitempty"`
 	RouteKey     string    `json:"routeKey,omitempty"`
-	// Why says how the route was chosen: the selector's value, the $default reason, or Forbidden.
+	// Why says how the route was chosen: the selector's value, the $default
+	// reason, or Forbidden; for an invocation no route made, what made it.
 	Why      string        `json:"why,omitempty"`
 	Function string        `json:"function,omitempty"`
 	Duration time.Duration `json:"durationNs,omitempty"`

@@ -122,7 +122,7 @@ func Unsupported(fns []Function) map[string]string {
 
 // FunctionError is a handler's error as the runtime reports it.
 type FunctionError struct {
-	Function     string
+	Function     string   `json:"-"`
 	ErrorType    string   `json:"errorType"`
 	ErrorMessage string   `json:"errorMessage"`
 	Trace        []string `json:"trace,omitempty"`

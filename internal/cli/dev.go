@@ -125,15 +125,19 @@ func newDevCmd() *cobra.Command {
 				return err
 			}
 			srv := gateway.New(local, pool, sink, gateway.Options{AllowedOrigins: origins, Region: render.LocalRegion})
+			services.invoke.Serve(pool, local.FunctionNames())
 			rl := &reloader{path: path, apiID: apiID, endpoint: "http://" + ln.Addr().String(), overrides: overrides, vars: vars,
-				env: services.env, proxyEnv: services.proxyEnv, sink: sink, lopt: lopt, srv: srv, pool: pool, tables: tableNames(local), served: served}
+				env: services.env, proxyEnv: services.proxyEnv, sink: sink, lopt: lopt, srv: srv, invoke: services.invoke, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
 			if !noWatch {
 				if err := rl.watch(local); err != nil {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: "not reloading on changes: " + err.Error()})
 				}
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+			mux := http.NewServeMux()
+			mux.Handle("/", srv)
+			mux.Handle(lambda.APIPath, services.invoke) // Invoke; the rest is not emulated
+			hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Listening, Text: "ws://" + ln.Addr().String() + " (local use only)"})
 			for _, r := range local.API.Routes {
 				if r.Kind == "HTTP" || r.Kind == "AWS" {
@@ -190,11 +194,13 @@ func newDevCmd() *cobra.Command {
 }
 
 // services are the local stand-ins for what handlers reach in AWS: the
-// template's DynamoDB tables, and a front that answers for AWS host names
-// (the API's own execute-api host included), so that handlers reach them
-// without code changes.
+// template's DynamoDB tables, Lambda's Invoke API for the template's
+// functions, and a front that answers for AWS host names (the API's own
+// execute-api host included), so that handlers reach them without code
+// changes.
 type services struct {
-	env map[string]string
+	invoke *lambda.InvokeAPI
+	env    map[string]string
 	// proxyEnv is what the processes of the OS-only runtimes get besides
 	// env: no hook sends their connections to AWS hosts to the front, the
 	// front's proxy does.
@@ -210,9 +216,13 @@ type services struct {
 // local DynamoDB with those tables, created in the background; env is what
 // every handler process gets.
 func startServices(ctx context.Context, local app.App, endpoint string, sink event.Sink, dopt dynamo.Options) (*services, error) {
-	s := &services{env: map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint}, failed: make(chan error, 1)}
+	s := &services{
+		env:    map[string]string{"AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI": endpoint, "AWS_ENDPOINT_URL_LAMBDA": endpoint},
+		invoke: lambda.NewInvokeAPI(func(c lambda.Call) { sink.Emit(invokeEvent(c)) }),
+		failed: make(chan error, 1),
+	}
 	warn := func(text string) { sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: text}) }
-	fopt := awslocal.Options{Connections: endpoint, OnNotEmulated: func(service, host string) {
+	fopt := awslocal.Options{Connections: endpoint, Lambda: endpoint, OnNotEmulated: func(service, host string) {
 		warn(fmt.Sprintf("a handler called %s (%s), which wsdesign dev does not emulate", service, host))
 	}}
 	if len(local.Tables) > 0 {
@@ -266,6 +276,19 @@ func startServices(ctx context.Context, local app.App, endpoint string, sink eve
 	maps.Copy(s.env, front.Env())
 	s.proxyEnv = front.ProxyEnv()
 	return s, nil
+}
+
+// invokeEvent is the log's line of an invocation through Lambda's API.
+func invokeEvent(c lambda.Call) event.Event {
+	e := event.Event{Time: time.Now(), Kind: event.Invoke, Function: c.Function, Duration: c.Duration, Request: c.Payload,
+		Why: "invoked through Lambda's API, " + c.Type}
+	if json.Valid(c.Result) {
+		e.Response = c.Result
+	}
+	if c.Err != nil {
+		e.Text = c.Err.Error()
+	}
+	return e
 }
 
 func (s *services) close() {

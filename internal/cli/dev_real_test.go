@@ -796,3 +796,128 @@ func TestDevGoHandler(t *testing.T) {
 		t.Errorf("push: got %q %v, want the handler's post to @connections\n%s", got, err, out.String())
 	}
 }
+
+// invokeTemplate has handlers that invoke other functions of the template
+// with boto3, as real apps do: $connect hands its connection to a function
+// invoked as an Event (by ARN), which posts a welcome through the endpoint
+// the event names; "ask" invokes a function synchronously by the name its
+// FunctionName gives and returns what it answered, or its error.
+const invokeTemplate = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    CodeUri: src/
+    Environment:
+      Variables:
+        GREETER: !GetAtt Greeter.Arn
+        ANSWER: !Ref Answer
+Resources:
+  ApiAskResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref ApiAskRoute
+      RouteResponseKey: $default
+  Api:
+    Type: AWS::Serverless::WebSocketApi
+    Properties:
+      StageName: prod
+      RouteSelectionExpression: $request.body.action
+      Routes:
+        $connect:
+          FunctionArn: !GetAtt Connect.Arn
+        ask:
+          FunctionArn: !GetAtt Ask.Arn
+          RouteResponseSelectionExpression: $default
+  Connect:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.connect
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.greet
+  Ask:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.ask
+  Answer:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: !Sub ${AWS::StackName}-answer
+      Handler: app.answer
+`
+
+const invokeCode = `import json, os
+import boto3
+
+lam = boto3.client("lambda")
+
+
+def connect(event, context):
+    ctx = event["requestContext"]
+    url = "https://" + ctx["domainName"] + "/" + ctx["stage"]
+    lam.invoke(FunctionName=os.environ["GREETER"], InvocationType="Event",
+               Payload=json.dumps({"url": url, "connectionId": ctx["connectionId"]}))
+    return {"statusCode": 200}
+
+
+def greet(event, context):
+    api = boto3.client("apigatewaymanagementapi", endpoint_url=event["url"])
+    api.get_connection(ConnectionId=event["connectionId"])
+    api.post_to_connection(ConnectionId=event["connectionId"], Data=b"welcome")
+    return {}
+
+
+def ask(event, context):
+    q = json.loads(event["body"])["q"]
+    r = lam.invoke(FunctionName=os.environ["ANSWER"], Payload=json.dumps({"q": q}))
+    return {"statusCode": 200, "body": r.get("FunctionError", "answered") + " " + r["Payload"].read().decode()}
+
+
+def answer(event, context):
+    if event["q"] == "fail":
+        raise ValueError("no answer to fail")
+    return {"a": event["q"].upper()}
+`
+
+// TestDevLambdaInvoke runs handlers that invoke other functions of the
+// template through Lambda's API with boto3, with no endpoint in their code:
+// an Event invocation from $connect that posts to the new connection, and
+// synchronous ones that answer, or fail with the function's error.
+func TestDevLambdaInvoke(t *testing.T) {
+	needTool(t, "python3 with boto3", "python3", "-c", "import boto3")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "src"), 0o755)
+	os.WriteFile(filepath.Join(dir, "src", "app.py"), []byte(invokeCode), 0o644)
+	os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(invokeTemplate), 0o644)
+	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39541")
+	c := dial(t, "ws://127.0.0.1:39541/prod")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, b, err := c.Read(ctx); err != nil || string(b) != "welcome" {
+		t.Fatalf("after connecting: got %q %v, want the welcome the Event invocation posts\n%s", b, err, out.String())
+	}
+	for _, step := range []struct{ send, want string }{
+		{`{"action":"ask","q":"hello"}`, `answered {"a": "HELLO"}`},
+		{`{"action":"ask","q":"fail"}`, `Unhandled {"errorType":"ValueError","errorMessage":"no answer to fail"`},
+	} {
+		if err := c.Write(ctx, websocket.MessageText, []byte(step.send)); err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := c.Read(ctx)
+		if err != nil || !strings.HasPrefix(string(b), step.want) {
+			t.Fatalf("%s: got %q %v, want %q…\n%s", step.send, b, err, step.want, out.String())
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+	stop()
+	for _, want := range []string{`"function":"Greeter","durationNs":`, `"why":"invoked through Lambda's API, Event"`, `"function":"Answer"`, `"why":"invoked through Lambda's API, RequestResponse"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the log lacks %s:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "does not emulate") {
+		t.Errorf("a call was not served:\n%s", out.String())
+	}
+}

@@ -35,6 +35,7 @@ type reloader struct {
 	sink                  event.Sink
 	lopt                  lambda.Options
 	srv                   *gateway.Server
+	invoke                *lambda.InvokeAPI
 	// tables are the names of the tables created at start.
 	tables []string
 	// served, when set, is told of each API served after a reload.
@@ -103,6 +104,7 @@ func (r *reloader) serve(local app.App, what string) {
 		return
 	}
 	r.srv.Swap(local, pool)
+	r.invoke.Serve(pool, local.FunctionNames())
 	r.mu.Lock()
 	old := r.pool
 	r.pool = pool
