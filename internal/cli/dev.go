@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -159,6 +161,7 @@ func newDevCmd() *cobra.Command {
 			for _, n := range local.NotEmulated {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
 			}
+			warnVersions(local, lopt, sink)
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(srv.Listener(ln)) }()
 			var failed error
@@ -276,6 +279,23 @@ func startServices(ctx context.Context, local app.App, endpoint string, sink eve
 	maps.Copy(s.env, front.Env())
 	s.proxyEnv = front.ProxyEnv()
 	return s, nil
+}
+
+// warnVersions names, per runtime, the functions whose interpreter here is
+// another version than Lambda's runtime.
+func warnVersions(local app.App, opt lambda.Options, sink event.Sink) {
+	byRuntime := map[string][]string{}
+	for _, f := range local.Functions {
+		if f.Problem == "" {
+			byRuntime[f.Runtime] = append(byRuntime[f.Runtime], f.LogicalID)
+		}
+	}
+	versions := map[string]string{}
+	for _, rt := range slices.Sorted(maps.Keys(byRuntime)) {
+		if note := lambda.VersionNote(rt, opt, versions); note != "" {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: strings.Join(byRuntime[rt], ", ") + " (" + rt + ") run here with " + note})
+		}
+	}
 }
 
 // invokeEvent is the log's line of an invocation through Lambda's API.
