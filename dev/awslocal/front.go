@@ -134,7 +134,7 @@ func Start(opts Options) (*Front, error) {
 		},
 	}
 	go f.server.ServeTLS(ln, "", "")
-	if f.proxy, err = startProxy(f.Addr(), handler); err != nil {
+	if f.proxy, err = startProxy(f.Addr(), handler, http.ProxyFromEnvironment); err != nil {
 		f.server.Close()
 		return nil, err
 	}

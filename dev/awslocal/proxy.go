@@ -1,13 +1,17 @@
 package awslocal
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"net/url"
 	"sync"
 	"time"
 )
@@ -20,8 +24,10 @@ const dialTimeout = 10 * time.Second
 // reaches (Go, and other code on the OS-only runtimes) find the front: a
 // CONNECT to an AWS host is tunnelled to the front's TLS listener, where the
 // client's TLS handshake names the host and the front answers as it does
-// for the hooks; a CONNECT to any other host is tunnelled to that host.
-// Plain-HTTP requests go to the front's router or on to their host alike.
+// for the hooks; a CONNECT to any other host is tunnelled to that host,
+// through the proxy dev's own environment names for it, as the handler would
+// have reached it without dev. Plain-HTTP requests go to the front's router
+// or on to their host alike.
 type proxy struct {
 	listener  net.Listener
 	server    *http.Server
@@ -30,6 +36,10 @@ type proxy struct {
 	forward   *httputil.ReverseProxy
 	transport *http.Transport
 	dialer    net.Dialer
+	// upstream is the proxy a request to a host other than AWS's goes
+	// through, or nil (http.ProxyFromEnvironment: the user's HTTPS_PROXY,
+	// HTTP_PROXY and NO_PROXY, which dev's own process has).
+	upstream func(*http.Request) (*url.URL, error)
 
 	mu      sync.Mutex
 	closed  bool
@@ -45,17 +55,18 @@ func (t *tunnel) close() {
 	t.upstream.Close()
 }
 
-// startProxy starts the proxy on 127.0.0.1 on a free port.
-func startProxy(front string, router http.Handler) (*proxy, error) {
+// startProxy starts the proxy on 127.0.0.1 on a free port; upstream is the
+// proxy for other hosts than AWS's (see proxy.upstream).
+func startProxy(front string, router http.Handler, upstream func(*http.Request) (*url.URL, error)) (*proxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen for the handlers' proxy: %w", err)
 	}
-	p := &proxy{listener: ln, front: front, router: router, tunnels: map[*tunnel]struct{}{}}
-	// The proxy goes straight to the hosts handlers name: the environment
-	// that points handlers here must not point the proxy at itself.
+	p := &proxy{listener: ln, front: front, router: router, upstream: upstream, tunnels: map[*tunnel]struct{}{}}
+	// Only dev's handler processes get the environment that names this
+	// proxy; dev's own (the user's) says how other hosts are reached.
 	p.transport = http.DefaultTransport.(*http.Transport).Clone()
-	p.transport.Proxy = nil
+	p.transport.Proxy = upstream
 	p.transport.DialContext = p.dialer.DialContext
 	p.forward = &httputil.ReverseProxy{
 		// The request's absolute URL and Host are where it goes.
@@ -97,12 +108,14 @@ func (p *proxy) tunnel(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("CONNECT takes host:port, not %q", r.Host), http.StatusBadRequest)
 		return
 	}
-	addr := r.Host
-	if isAWSHost(requestHost(r)) {
-		addr = p.front
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), dialTimeout)
-	upstream, err := p.dialer.DialContext(ctx, "tcp", addr)
+	var upstream net.Conn
+	var err error
+	if isAWSHost(requestHost(r)) {
+		upstream, err = p.dialer.DialContext(ctx, "tcp", p.front)
+	} else {
+		upstream, err = p.dialHost(ctx, r.Host)
+	}
 	cancel()
 	if err != nil {
 		http.Error(w, fmt.Sprintf("wsdesign dev's proxy could not reach %s: %v", r.Host, err), http.StatusBadGateway)
@@ -141,6 +154,68 @@ func (p *proxy) tunnel(w http.ResponseWriter, r *http.Request) {
 	t.close()
 	<-done
 }
+
+// dialHost connects to hostport, a host other than AWS's: through the
+// upstream proxy for it (a CONNECT, with the credentials its URL carries),
+// or directly.
+func (p *proxy) dialHost(ctx context.Context, hostport string) (net.Conn, error) {
+	via, err := p.upstream(&http.Request{Method: http.MethodConnect, URL: &url.URL{Scheme: "https", Host: hostport}, Host: hostport})
+	if err != nil || via == nil {
+		if err != nil {
+			return nil, fmt.Errorf("the proxy for %s: %w", hostport, err)
+		}
+		return p.dialer.DialContext(ctx, "tcp", hostport)
+	}
+	addr := via.Host
+	if via.Port() == "" {
+		port := "80"
+		if via.Scheme == "https" {
+			port = "443"
+		}
+		addr = net.JoinHostPort(via.Hostname(), port)
+	}
+	conn, err := p.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("the proxy %s: %w", via.Redacted(), err)
+	}
+	if via.Scheme == "https" {
+		conn = tls.Client(conn, &tls.Config{ServerName: via.Hostname()})
+	}
+	if d, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(d)
+	}
+	req := &http.Request{Method: http.MethodConnect, URL: &url.URL{Opaque: hostport}, Host: hostport, Header: http.Header{}}
+	if via.User != nil {
+		password, _ := via.User.Password()
+		req.Header.Set("Proxy-Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(via.User.Username()+":"+password)))
+	}
+	br := bufio.NewReader(conn)
+	err = req.Write(conn)
+	var resp *http.Response
+	if err == nil {
+		resp, err = http.ReadResponse(br, req)
+	}
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("it answered %s", resp.Status)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("the proxy %s for %s: %w", via.Redacted(), hostport, err)
+	}
+	conn.SetDeadline(time.Time{})
+	if br.Buffered() > 0 {
+		return &readFirst{Conn: conn, r: br}, nil
+	}
+	return conn, nil
+}
+
+// readFirst is a connection whose first bytes were read into r.
+type readFirst struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c *readFirst) Read(b []byte) (int, error) { return c.r.Read(b) }
 
 // track registers an open tunnel, unless the proxy is closed.
 func (p *proxy) track(t *tunnel) bool {

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -282,4 +283,88 @@ func TestCloseStopsProxy(t *testing.T) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return err != nil && errors.As(err, &ne) && ne.Timeout()
+}
+
+// userProxy is a proxy of the user's own, as HTTPS_PROXY names it: it
+// tunnels CONNECTs, forwards absolute-form requests and records both, with
+// the credentials they carried; it refuses what carries none.
+type userProxy struct {
+	seen chan string
+}
+
+func (u userProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	u.seen <- r.Method + " " + r.Host + " " + r.Header.Get("Proxy-Authorization")
+	if r.Header.Get("Proxy-Authorization") == "" {
+		w.WriteHeader(http.StatusProxyAuthRequired)
+		return
+	}
+	if r.Method != http.MethodConnect {
+		(&httputil.ReverseProxy{Rewrite: func(*httputil.ProxyRequest) {}}).ServeHTTP(w, r)
+		return
+	}
+	target, err := net.Dial("tcp", r.Host)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	http.NewResponseController(w).Flush()
+	client, buf, _ := http.NewResponseController(w).Hijack()
+	go func() { io.Copy(target, buf); target.Close() }()
+	io.Copy(client, target)
+	client.Close()
+}
+
+// TestProxyGoesThroughTheUsersProxy: hosts other than AWS's are reached
+// through the proxy dev's own environment names, with its credentials, as
+// the handler would reach them without dev; a proxy that refuses is named.
+func TestProxyGoesThroughTheUsersProxy(t *testing.T) {
+	up := userProxy{seen: make(chan string, 10)}
+	upSrv := httptest.NewServer(up)
+	defer upSrv.Close()
+	via, _ := url.Parse(upSrv.URL)
+	var current atomic.Pointer[url.URL]
+	current.Store(&url.URL{Scheme: via.Scheme, Host: via.Host, User: url.UserPassword("me", "secret")})
+	p, err := startProxy("127.0.0.1:1", http.NotFoundHandler(), func(*http.Request) (*url.URL, error) { return current.Load(), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	tlsHost := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("tls " + r.URL.Path)) }))
+	defer tlsHost.Close()
+	plainHost := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("plain " + r.URL.Path)) }))
+	defer plainHost.Close()
+	ours, _ := url.Parse(p.URL())
+	roots := x509.NewCertPool()
+	roots.AddCert(tlsHost.Certificate())
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(ours), TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	auth := "Basic bWU6c2VjcmV0"
+	for _, c := range []struct{ url, body, seen string }{
+		{tlsHost.URL + "/a", "tls /a", "CONNECT " + strings.TrimPrefix(tlsHost.URL, "https://") + " " + auth},
+		{plainHost.URL + "/b", "plain /b", "GET " + strings.TrimPrefix(plainHost.URL, "http://") + " " + auth},
+	} {
+		resp, err := client.Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != c.body {
+			t.Errorf("%s: %q, want %q", c.url, body, c.body)
+		}
+		select {
+		case seen := <-up.seen:
+			if seen != c.seen {
+				t.Errorf("%s: the user's proxy saw %q, want %q", c.url, seen, c.seen)
+			}
+		default:
+			t.Errorf("%s did not go through the user's proxy", c.url)
+		}
+	}
+	current.Store(via)
+	client.Transport.(*http.Transport).CloseIdleConnections()
+	_, err = client.Get(tlsHost.URL + "/c")
+	if err == nil || !strings.Contains(err.Error(), "Bad Gateway") {
+		t.Errorf("through a proxy that refuses: %v, want the CONNECT refused with 502", err)
+	}
 }
