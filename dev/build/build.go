@@ -1,15 +1,18 @@
 // Package build builds a function's code as `sam build` does for the build
 // methods a template's Metadata names, so that `wsdesign dev` runs handlers
-// from their source: esbuild bundles (TypeScript included; esbuild is
-// installed once into wsdesign's cache with npm), Go programs (go1.x) and
+// from their source: esbuild bundles (TypeScript included; esbuild, and the
+// dependencies a package.json declares where none are installed, are
+// installed into wsdesign's cache with npm), Go programs (go1.x) and
 // makefile builds.
 package build
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -223,13 +226,67 @@ func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) err
 	for _, e := range b.EntryPoints {
 		args = append(args, entryPoint(src, e))
 	}
-	err = run(exec.CommandContext(ctx, bin, args...), src, "esbuild "+strings.Join(b.EntryPoints, " "))
+	nodeModules, err := dependencies(ctx, opt, src)
+	if err != nil {
+		return fmt.Errorf("esbuild: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	if nodeModules != "" {
+		cmd.Env = append(os.Environ(), "NODE_PATH="+nodeModules)
+	}
+	err = run(cmd, src, "esbuild "+strings.Join(b.EntryPoints, " "))
 	if err != nil && unresolvedPackage.MatchString(err.Error()) {
 		if dir, ok := packageDir(src); ok {
 			return fmt.Errorf("%w\nthe function's dependencies are not installed: run npm install in %s", err, dir)
 		}
 	}
 	return err
+}
+
+// dependencies installs, as sam build does before it bundles, what the
+// function's package.json declares where nothing is installed for it (no
+// node_modules in its folder or above): into wsdesign's cache, so that the
+// code folder is left as it was. It returns the node_modules folder esbuild
+// then finds packages in (NODE_PATH), or "" where there is nothing to
+// install, or where the package.json names a dependency by a path or a
+// workspace, which only an install in its own folder serves.
+func dependencies(ctx context.Context, opt Options, src string) (string, error) {
+	dir, ok := packageDir(src)
+	if !ok {
+		return "", nil
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(filepath.Join(d, "node_modules")); err == nil && fi.IsDir() {
+			return "", nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, "package.json"))
+	if err != nil {
+		return "", nil
+	}
+	var pkg struct{ Dependencies, DevDependencies map[string]string }
+	if json.Unmarshal(manifest, &pkg) != nil || len(pkg.Dependencies)+len(pkg.DevDependencies) == 0 {
+		return "", nil
+	}
+	for _, spec := range append(slices.Collect(maps.Values(pkg.Dependencies)), slices.Collect(maps.Values(pkg.DevDependencies))...) {
+		for _, local := range []string{"file:", "link:", "workspace:", ".", "/", "~"} {
+			if strings.HasPrefix(spec, local) {
+				return "", nil
+			}
+		}
+	}
+	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	if err != nil {
+		lock = nil
+	}
+	prefix, err := npm.ProvideDependencies(ctx, opt.NPM, opt.CacheDir, manifest, lock, opt.Say)
+	if err != nil {
+		return "", fmt.Errorf("installing the dependencies of %s, as sam build does: %w\nfix the package.json, or run npm install in %s", filepath.Join(dir, "package.json"), err, dir)
+	}
+	return filepath.Join(prefix, "node_modules"), nil
 }
 
 // unresolvedPackage is esbuild's error for an import of a package (not a

@@ -296,3 +296,23 @@ func TestBundleNamesMissingDependencies(t *testing.T) {
 		t.Errorf("got %v, want the advice to run npm install in %s", err, root)
 	}
 }
+
+// An esbuild function whose package.json declares dependencies that are not
+// installed gets them installed, as sam build does, into the cache: the
+// bundle carries them, and the code folder is left as it was.
+func TestBundleInstallsDependencies(t *testing.T) {
+	needNPM(t)
+	src, out := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(src, "package.json"), []byte(`{"name": "fn", "dependencies": {"ms": "2.1.3"}}`), 0o644)
+	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`import ms from "ms"; export const handler = async (): Promise<string> => ms(90000);`), 0o644)
+	before := snapshot(t, src)
+	b := app.Build{Method: app.BuildEsbuild, EntryPoints: []string{"app.ts"}, Format: "cjs", Target: "es2020"}
+	if err := Run(context.Background(), Options{}, src, out, b); err != nil {
+		t.Fatal(err)
+	}
+	sameSnapshot(t, "esbuild with dependencies", before, snapshot(t, src))
+	got, err := exec.Command("node", "-e", `require(process.argv[1]).handler().then((v) => console.log(v))`, filepath.Join(out, "app.js")).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(got)) != "2m" {
+		t.Errorf("the bundle's handler gave %q %v, want ms(90000), 2m", got, err)
+	}
+}

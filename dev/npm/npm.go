@@ -6,6 +6,8 @@ package npm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -28,12 +30,12 @@ func Install(ctx context.Context, path, prefix string, pkgs ...string) error {
 	defer cancel()
 	args := append([]string{"install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error"}, pkgs...)
 	out, err := exec.CommandContext(ctx, path, args...).CombinedOutput()
-	what := strings.Join(pkgs, " ")
+	what := strings.Join(append([]string{"npm install"}, pkgs...), " ")
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("npm install %s did not finish within %v: can npm reach its registry (npm config get registry)?", what, timeout)
+		return fmt.Errorf("%s did not finish within %v: can npm reach its registry (npm config get registry)?", what, timeout)
 	case err != nil:
-		return fmt.Errorf("npm install %s: %w\n%s", what, err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("%s: %w\n%s", what, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
@@ -49,27 +51,62 @@ func Provide(ctx context.Context, npmPath, cacheDir, pkg string, say func(string
 		name = pkg[:i]
 	}
 	prefix := filepath.Join(cacheDir, "node", strings.ReplaceAll(strings.ReplaceAll(pkg, "/", "-"), "@", "-"))
-	installed := filepath.Join(prefix, "node_modules", filepath.FromSlash(name), "package.json")
+	return provide(prefix, filepath.Join("node_modules", filepath.FromSlash(name), "package.json"), pkg, say, func(tmp string) error {
+		return Install(ctx, npmPath, tmp, pkg)
+	})
+}
+
+// ProvideDependencies returns the folder (an npm prefix) under
+// cacheDir/node where the dependencies a package.json declares are
+// installed, installing them first, once for that package.json and lock
+// file (lock is nil where there is none): a project's dependencies, as sam
+// build installs them in its copy of the code, without writing into the
+// project's folder.
+func ProvideDependencies(ctx context.Context, npmPath, cacheDir string, manifest, lock []byte, say func(string)) (string, error) {
+	sum := sha256.New()
+	sum.Write(manifest)
+	sum.Write([]byte{0})
+	sum.Write(lock)
+	prefix := filepath.Join(cacheDir, "node", "deps-"+hex.EncodeToString(sum.Sum(nil))[:16])
+	return provide(prefix, "node_modules", "the dependencies of its package.json", say, func(tmp string) error {
+		if err := os.WriteFile(filepath.Join(tmp, "package.json"), manifest, 0o644); err != nil {
+			return err
+		}
+		if lock != nil {
+			if err := os.WriteFile(filepath.Join(tmp, "package-lock.json"), lock, 0o644); err != nil {
+				return err
+			}
+		}
+		return Install(ctx, npmPath, tmp)
+	})
+}
+
+// provide fills the folder prefix with fill, unless the file or folder
+// marker below it is there: fill works in a temporary folder beside prefix,
+// renamed to it once complete, so that an install cut short is never taken
+// for one done, and two processes installing at once both succeed.
+func provide(prefix, marker, what string, say func(string), fill func(tmp string) error) (string, error) {
+	installed := filepath.Join(prefix, marker)
 	if _, err := os.Stat(installed); err == nil {
 		return prefix, nil
 	}
 	if say != nil {
-		say(fmt.Sprintf("installing %s into %s, once", pkg, prefix))
+		say(fmt.Sprintf("installing %s into %s, once", what, prefix))
 	}
 	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
-		return "", fmt.Errorf("install %s: %w", pkg, err)
+		return "", fmt.Errorf("install %s: %w", what, err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(prefix), ".install-*")
 	if err != nil {
-		return "", fmt.Errorf("install %s: %w", pkg, err)
+		return "", fmt.Errorf("install %s: %w", what, err)
 	}
 	defer os.RemoveAll(tmp)
-	if err := Install(ctx, npmPath, tmp, pkg); err != nil {
+	if err := fill(tmp); err != nil {
 		return "", err
 	}
 	if err := os.Rename(tmp, prefix); err != nil {
 		if _, statErr := os.Stat(installed); statErr != nil { // not installed meanwhile by another process
-			return "", fmt.Errorf("install %s: %w", pkg, err)
+			return "", fmt.Errorf("install %s: %w", what, err)
 		}
 	}
 	return prefix, nil
