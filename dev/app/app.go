@@ -50,8 +50,8 @@ type Route struct {
 	TimeoutMillis int
 	// Function is the handler's logical ID, for LAMBDA integrations.
 	Function string
-	// IAM: the route's AuthorizationType is AWS_IAM, whose SigV4 signature
-	// dev does not check.
+	// IAM: the route's AuthorizationType is AWS_IAM: dev refuses what is not
+	// signed for execute-api, but does not verify the signature.
 	IAM bool
 }
 

@@ -322,6 +322,15 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, stage string) {
 		http.Error(w, "Forbidden", http.StatusForbidden)
 		return
 	}
+	if rt, ok := s.route("$connect"); ok && rt.IAM {
+		key, refused := sigV4(r)
+		if refused != "" {
+			s.emit(event.Event{Kind: event.Refused, ConnectionID: c.id, Status: 403, Why: "AWS_IAM: " + refused})
+			http.Error(w, "Forbidden", http.StatusForbidden)
+			return
+		}
+		c.identity.AccessKey = key
+	}
 	ctx := s.context(c, "$connect", "CONNECT")
 	hdr := connectHeaders(r, s.headerNames(r))
 	ev := events.APIGatewayWebsocketProxyRequest{

@@ -607,3 +607,58 @@ func TestConnectHeaderNames(t *testing.T) {
 		}
 	}
 }
+
+// TestIAMConnect: a $connect route that AWS_IAM authorizes refuses, with
+// 403, what carries no SigV4 signature, an incomplete one, or one for
+// another service; a signed request (presigned URL or Authorization header)
+// connects, and its access key is the event's identity.accessKey.
+func TestIAMConnect(t *testing.T) {
+	f := newFixture(t, false, true, Options{})
+	a := app.App{API: f.srv.cur.Load().api}
+	a.API.Routes = slices.Clone(a.API.Routes)
+	a.API.Routes[0].IAM = true
+	f.srv.Swap(a, f.inv)
+	scope := func(service string) string { return url.QueryEscape("AKIDLOCAL/20261207/us-east-1/" + service + "/aws4_request") }
+	presigned := "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + scope("execute-api") + "&X-Amz-SignedHeaders=host&X-Amz-Signature=5ec"
+	for _, c := range []struct {
+		name, query, auth string
+		status            int
+		why               string
+	}{
+		{"unsigned", "", "", 403, "the request is not signed"},
+		{"no signature", "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + scope("execute-api"), "", 403, "incomplete"},
+		{"another service", "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=5ec&X-Amz-Credential=" + scope("s3"), "", 403, "signed for the service s3, not execute-api"},
+		{"bad scope", "", "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20261207, SignedHeaders=host, Signature=5ec", 403, "is not KEY/DATE/REGION/SERVICE/aws4_request"},
+		{"presigned", presigned, "", 101, ""},
+		{"header", "", "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20261207/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=5ec", 101, ""},
+	} {
+		hdr := http.Header{}
+		if c.auth != "" {
+			hdr.Set("Authorization", c.auth)
+		}
+		conn, resp, err := dial(t, f.url+"/dev"+c.query, hdr)
+		if resp == nil || resp.StatusCode != c.status {
+			t.Errorf("%s: %v %v, want %d", c.name, resp, err, c.status)
+		}
+		if c.why != "" && !f.log.has(event.Refused, c.why) {
+			t.Errorf("%s: no refusal saying %q", c.name, c.why)
+		}
+		if conn != nil {
+			conn.CloseNow()
+		}
+	}
+	f.inv.mu.Lock()
+	defer f.inv.mu.Unlock()
+	keys := 0
+	for _, ev := range f.inv.events {
+		if ev.RequestContext.EventType == "CONNECT" {
+			keys++
+			if ev.RequestContext.Identity.AccessKey != "AKIDLOCAL" {
+				t.Errorf("identity.accessKey %q, want AKIDLOCAL", ev.RequestContext.Identity.AccessKey)
+			}
+		}
+	}
+	if keys != 2 {
+		t.Errorf("$connect ran %d times, want 2 (the signed requests only)", keys)
+	}
+}

@@ -146,7 +146,7 @@ func newDevCmd() *cobra.Command {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: r.Kind + " integration is not emulated: the route answers as a failing integration"})
 				}
 				if r.IAM {
-					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "AWS_IAM authorization is not emulated: every connection is let in without a signature, and requestContext.identity names no IAM or Cognito caller"})
+					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "AWS_IAM: connections without a SigV4 signature for execute-api are refused with 403, as in API Gateway, but the signature itself is not verified (dev has no secret key to check it with), and requestContext.identity names its access key only"})
 				}
 				if r.HalfTwoWay != "" && !model.OneWayOnly(r.Key) {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "the route has " + r.HalfTwoWay + ": as in API Gateway, its handler's answer is not sent back (wsdesign check: WSD009)"})

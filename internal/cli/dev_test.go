@@ -147,13 +147,20 @@ func TestDevListsNotEmulated(t *testing.T) {
       RequestTemplates: {"200": '{"statusCode": 200}'}
 `), 0o644)
 	out, stop := serveDev(t, path, "39520")
-	dial(t, "ws://127.0.0.1:39520/prod").CloseNow()
+	signed := "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDLOCAL%2F20261207%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Signature=5ec"
+	dial(t, "ws://127.0.0.1:39520/prod"+signed).CloseNow()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, resp, err := websocket.Dial(ctx, "ws://127.0.0.1:39520/prod", nil); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Errorf("an unsigned connection to an AWS_IAM $connect: %v %v, want 403", resp, err)
+	}
 	stop()
 	for _, want := range []string{
 		`"function":"Worker","text":"not emulated: Jobs (AWS::SQS::Queue), which QUEUE_URL points at`,
 		`"function":"Worker","text":"not emulated: a DynamoDB stream feeds it through Feed (AWS::Lambda::EventSourceMapping)`,
 		`"routeKey":"half","text":"the route has RouteResponseSelectionExpression but no RouteResponse: as in API Gateway, its handler's answer is not sent back`,
-		`"routeKey":"$connect","text":"AWS_IAM authorization is not emulated: every connection is let in without a signature`,
+		`"routeKey":"$connect","text":"AWS_IAM: connections without a SigV4 signature for execute-api are refused with 403`,
+		`"why":"AWS_IAM: the request is not signed (AWS_IAM takes a SigV4 signature, in the query or an Authorization header)","status":403`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the log lacks %s:\n%s", want, out.String())
