@@ -618,7 +618,9 @@ func TestIAMConnect(t *testing.T) {
 	a.API.Routes = slices.Clone(a.API.Routes)
 	a.API.Routes[0].IAM = true
 	f.srv.Swap(a, f.inv)
-	scope := func(service string) string { return url.QueryEscape("AKIDLOCAL/20261207/us-east-1/" + service + "/aws4_request") }
+	scope := func(service string) string {
+		return url.QueryEscape("AKIDLOCAL/20261207/us-east-1/" + service + "/aws4_request")
+	}
 	presigned := "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + scope("execute-api") + "&X-Amz-SignedHeaders=host&X-Amz-Signature=5ec"
 	for _, c := range []struct {
 		name, query, auth string
