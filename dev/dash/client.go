@@ -10,7 +10,7 @@ import (
 )
 
 // openForm asks for what a new connection sends: the stage and the values
-// of the authorizer's identity sources.
+// of the authorizer's identity sources (or of an AWS_IAM signature).
 type openForm struct {
 	labels []string // "stage", then the identity sources
 	inputs []textinput.Model
@@ -36,6 +36,15 @@ func (m *Model) newOpenForm() *openForm {
 			add(src, "")
 		}
 	}
+	for _, r := range m.app.API.Routes {
+		if r.Key == "$connect" && r.IAM {
+			// A presigned URL's parameters, which dev reads but does not
+			// verify: a placeholder signature serves.
+			for _, p := range iamPresign {
+				add("route.request.querystring."+p[0], p[1])
+			}
+		}
+	}
 	// A new connection starts from what the last one was opened with, so
 	// that a token mistyped (and refused) is corrected, not typed again.
 	if len(m.lastOpen) == len(f.inputs) {
@@ -44,6 +53,14 @@ func (m *Model) newOpenForm() *openForm {
 		}
 	}
 	return f
+}
+
+// iamPresign are the query parameters of a presigned URL for an AWS_IAM
+// $connect, with placeholder values.
+var iamPresign = [][2]string{
+	{"X-Amz-Algorithm", "AWS4-HMAC-SHA256"},
+	{"X-Amz-Credential", "wsdesign/20260101/us-east-1/execute-api/aws4_request"},
+	{"X-Amz-Signature", "unverified"},
 }
 
 func (f *openForm) focus() tea.Cmd {

@@ -360,3 +360,22 @@ func TestProgram(t *testing.T) {
 		t.Errorf("stopped %v with %d events", m.stopped, len(m.events))
 	}
 }
+
+// TestClientSignsIAMConnect: for an AWS_IAM $connect the built-in client's
+// form holds a presigned URL's parameters, which dev reads and does not
+// verify, so the connection is let in.
+func TestClientSignsIAMConnect(t *testing.T) {
+	a := chat()
+	a.API.ConnectAuthorizer = nil
+	a.API.Routes[0].IAM = true
+	ctl := &control{}
+	m := New(a, "ws://127.0.0.1:3001", ctl, WithNoColor())
+	press(m, "o", "enter")
+	if len(ctl.dialed) != 1 {
+		t.Fatalf("dialed %v", ctl.dialed)
+	}
+	q := ctl.dialed[0].Query
+	if q["X-Amz-Algorithm"] != "AWS4-HMAC-SHA256" || !strings.HasSuffix(q["X-Amz-Credential"], "/execute-api/aws4_request") || q["X-Amz-Signature"] == "" {
+		t.Errorf("dialed with the query %v, want a presigned URL's parameters", q)
+	}
+}
