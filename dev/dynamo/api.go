@@ -20,6 +20,9 @@ type APIError struct {
 	// ResourceInUseException.
 	Type    string
 	Message string
+	// extra are the answer's fields besides __type and message (a
+	// cancelled transaction's CancellationReasons).
+	extra map[string]any
 }
 
 func (e *APIError) Error() string {

@@ -1,8 +1,9 @@
 // Package dynamo runs a local DynamoDB for wsdesign dev: a given endpoint
 // (DynamoDB Local, LocalStack) or dynalite, installed once with npm into
 // wsdesign's cache; it creates the template's tables there and puts a small
-// proxy in front that reports every call and answers the operations the
-// local DynamoDB lacks with a clear error. The proxy answers at once: the
+// proxy in front that reports every call, runs the transactions dynalite
+// lacks with the operations it has, and answers the other operations it
+// lacks (PartiQL, TTL, streams) with a clear error. The proxy answers at once: the
 // local DynamoDB starts and its tables are created behind it, and calls
 // made meanwhile wait for them.
 package dynamo
@@ -19,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -67,6 +69,7 @@ type Server struct {
 	exited  chan struct{}
 	closing atomic.Bool // Close was called: dynalite's end is expected
 	proxy   *proxy
+	txMu    sync.Mutex // one transaction at a time (dynalite has none)
 	// ready is closed when the local DynamoDB answers and Options.Tables
 	// are ACTIVE, or when that failed; err then says why. cancel stops
 	// the start.

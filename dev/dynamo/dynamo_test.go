@@ -204,11 +204,11 @@ func TestTablesQueryAndNotEmulated(t *testing.T) {
 		t.Errorf("Query on byRoom for lobby = %v, want the one item abc=", out["Items"])
 	}
 
-	status, out := post(t, s.URL(), "TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"Connections","Item":{"connectionId":{"S":"x"}}}}]}`)
+	status, out := post(t, s.URL(), "ExecuteStatement", `{"Statement":"SELECT * FROM Connections"}`)
 	if status != http.StatusBadRequest ||
 		out["__type"] != "com.amazonaws.dynamodb.v20120810#UnknownOperationException" ||
-		!strings.HasPrefix(fmt.Sprint(out["message"]), "TransactWriteItems is not emulated") || !strings.Contains(fmt.Sprint(out["message"]), "--dynamodb-endpoint") {
-		t.Errorf("TransactWriteItems answered %d %v, want 400 and UnknownOperationException naming it and the way to a DynamoDB that has it", status, out)
+		!strings.HasPrefix(fmt.Sprint(out["message"]), "ExecuteStatement is not emulated") || !strings.Contains(fmt.Sprint(out["message"]), "--dynamodb-endpoint") {
+		t.Errorf("ExecuteStatement answered %d %v, want 400 and UnknownOperationException naming it and the way to a DynamoDB that has it", status, out)
 	}
 
 	want := []call{
@@ -217,7 +217,7 @@ func TestTablesQueryAndNotEmulated(t *testing.T) {
 		{"PutItem", "Connections", 200},
 		{"PutItem", "Connections", 200},
 		{"Query", "Connections", 200},
-		{"TransactWriteItems", "Connections", 400},
+		{"ExecuteStatement", "", 400},
 	}
 	if got := rec.list(); !equalCalls(got, want) {
 		t.Errorf("OnCall calls = %v, want %v", got, want)
@@ -312,5 +312,85 @@ func TestTwoAtOnce(t *testing.T) {
 	}
 	if status, out := post(t, b.URL(), "DescribeTable", `{"TableName":"Simple"}`); status != http.StatusBadRequest {
 		t.Errorf("a table created in one local DynamoDB is seen in the other: %d %v", status, out)
+	}
+}
+
+// TestTransactions runs TransactWriteItems and TransactGetItems on
+// dynalite, which has neither: a transaction whose conditions hold writes
+// every item; one whose condition fails writes none (what ran before it is
+// put back) and answers TransactionCanceledException with a reason per
+// operation, as DynamoDB does.
+func TestTransactions(t *testing.T) {
+	var rec recorder
+	s := start(t, Options{OnCall: rec.onCall})
+	if err := s.CreateTables(context.Background(), []Table{connections}); err != nil {
+		t.Fatal(err)
+	}
+	u := s.URL()
+	mustPost(t, u, "PutItem", `{"TableName":"Connections","Item":{"connectionId":{"S":"a"},"room":{"S":"lobby"},"joinedAt":{"N":"1"}}}`)
+	mustPost(t, u, "PutItem", `{"TableName":"Connections","Item":{"connectionId":{"S":"b"},"room":{"S":"lobby"},"joinedAt":{"N":"2"}}}`)
+	mustPost(t, u, "PutItem", `{"TableName":"Connections","Item":{"connectionId":{"S":"z"},"room":{"S":"checked"}}}`)
+	get := func() string {
+		out := mustPost(t, u, "TransactGetItems", `{"TransactItems":[
+			{"Get":{"TableName":"Connections","Key":{"connectionId":{"S":"a"}}}},
+			{"Get":{"TableName":"Connections","Key":{"connectionId":{"S":"b"}}}},
+			{"Get":{"TableName":"Connections","Key":{"connectionId":{"S":"c"}}}}]}`)
+		var rooms []string
+		for _, r := range out["Responses"].([]any) {
+			item, _ := r.(map[string]any)["Item"].(map[string]any)
+			room := "-"
+			if item != nil {
+				room = item["room"].(map[string]any)["S"].(string)
+			}
+			rooms = append(rooms, room)
+		}
+		return strings.Join(rooms, " ")
+	}
+	if got := get(); got != "lobby lobby -" {
+		t.Fatalf("before: %s", got)
+	}
+	// a moves, b is deleted, z is checked, c is added: c's condition (that
+	// it is new) fails once c exists, and nothing of the second try is
+	// written.
+	write := `{"TransactItems":[
+		{"Update":{"TableName":"Connections","Key":{"connectionId":{"S":"a"}},"UpdateExpression":"SET room = :r","ExpressionAttributeValues":{":r":{"S":"%s"}}}},
+		{"Delete":{"TableName":"Connections","Key":{"connectionId":{"S":"b"}}}},
+		{"ConditionCheck":{"TableName":"Connections","Key":{"connectionId":{"S":"z"}},"ConditionExpression":"attribute_exists(connectionId)"}},
+		{"Put":{"TableName":"Connections","Item":{"connectionId":{"S":"c"},"room":{"S":"%[1]s"}},"ConditionExpression":"attribute_not_exists(connectionId)","ReturnValuesOnConditionCheckFailure":"ALL_OLD"}}]}`
+	if status, out := post(t, u, "TransactWriteItems", fmt.Sprintf(write, "garden")); status != http.StatusOK {
+		t.Fatalf("TransactWriteItems: %d %v", status, out)
+	}
+	if got := get(); got != "garden - garden" {
+		t.Fatalf("after the transaction: %s, want garden - garden", got)
+	}
+	mustPost(t, u, "PutItem", `{"TableName":"Connections","Item":{"connectionId":{"S":"b"},"room":{"S":"lobby"},"joinedAt":{"N":"2"}}}`)
+	status, out := post(t, u, "TransactWriteItems", fmt.Sprintf(write, "attic"))
+	reasons, _ := out["CancellationReasons"].([]any)
+	if status != http.StatusBadRequest || out["__type"] != "com.amazonaws.dynamodb.v20120810#TransactionCanceledException" ||
+		!strings.Contains(fmt.Sprint(out["message"]), "[None, None, None, ConditionalCheckFailed]") || len(reasons) != 4 {
+		t.Fatalf("a failing condition: %d %v", status, out)
+	}
+	if last := reasons[3].(map[string]any); last["Code"] != "ConditionalCheckFailed" || last["Item"] == nil {
+		t.Errorf("the failed operation's reason %v, want ConditionalCheckFailed with the item (ALL_OLD)", last)
+	}
+	if got := get(); got != "garden lobby garden" {
+		t.Errorf("after the cancelled transaction: %s, want it as before it (garden lobby garden)", got)
+	}
+	for _, c := range []struct{ name, body, typ string }{
+		{"one item twice", `{"TransactItems":[{"Delete":{"TableName":"Connections","Key":{"connectionId":{"S":"a"}}}},{"Put":{"TableName":"Connections","Item":{"connectionId":{"S":"a"}}}}]}`, "ValidationException"},
+		{"two kinds in one", `{"TransactItems":[{"Delete":{"TableName":"Connections","Key":{"connectionId":{"S":"a"}}},"Put":{"TableName":"Connections","Item":{"connectionId":{"S":"a"}}}}]}`, "ValidationException"},
+		{"none", `{"TransactItems":[]}`, "ValidationException"},
+		{"an absent item's condition", `{"TransactItems":[{"ConditionCheck":{"TableName":"Connections","Key":{"connectionId":{"S":"q"}},"ConditionExpression":"attribute_exists(connectionId)"}}]}`, "TransactionCanceledException"},
+		{"no table", `{"TransactItems":[{"Delete":{"TableName":"Nope","Key":{"connectionId":{"S":"a"}}}}]}`, "ResourceNotFoundException"},
+	} {
+		if status, out := post(t, u, "TransactWriteItems", c.body); status != http.StatusBadRequest || out["__type"] != "com.amazonaws.dynamodb.v20120810#"+c.typ {
+			t.Errorf("%s: %d %v, want 400 %s", c.name, status, out, c.typ)
+		}
+	}
+	if got := get(); got != "garden lobby garden" {
+		t.Errorf("after the refused transactions: %s", got)
+	}
+	if out := mustPost(t, u, "GetItem", `{"TableName":"Connections","Key":{"connectionId":{"S":"q"}}}`); out["Item"] != nil {
+		t.Errorf("a condition check wrote the absent item: %v", out)
 	}
 }

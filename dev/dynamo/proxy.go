@@ -62,9 +62,12 @@ func startProxy(s *Server) (*proxy, error) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		if limited && operation != "" && !slices.Contains(dynaliteOperations, operation) {
+		switch {
+		case limited && (operation == "TransactWriteItems" || operation == "TransactGetItems"):
+			s.transact(r.Context(), rec, operation, body)
+		case limited && operation != "" && !slices.Contains(dynaliteOperations, operation):
 			notEmulated(rec, operation)
-		} else {
+		default:
 			forward.ServeHTTP(rec, r)
 		}
 		if onCall != nil && operation != "" {
@@ -106,10 +109,20 @@ func notEmulated(w http.ResponseWriter, operation string) {
 
 // dynamoError answers in the shape of DynamoDB's errors.
 func dynamoError(w http.ResponseWriter, status int, errorType, message string) {
-	body, _ := json.Marshal(map[string]string{
+	dynamoErrorWith(w, status, errorType, message, nil)
+}
+
+// dynamoErrorWith answers in the shape of DynamoDB's errors, with extra
+// fields.
+func dynamoErrorWith(w http.ResponseWriter, status int, errorType, message string, extra map[string]any) {
+	answer := map[string]any{
 		"__type":  "com.amazonaws.dynamodb.v20120810#" + errorType,
 		"message": message,
-	})
+	}
+	for k, v := range extra {
+		answer[k] = v
+	}
+	body, _ := json.Marshal(answer)
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("x-amzn-ErrorType", errorType)
 	w.WriteHeader(status)
