@@ -444,7 +444,7 @@ func (f *function) start() (*process, error) {
 	} else {
 		env["AWS_LAMBDA_RUNTIME_API"] = api
 	}
-	if f.Runtime >= "nodejs24.x" && strings.HasPrefix(f.Runtime, "nodejs") {
+	if n, ok := nodeMajor(f.Runtime); ok && n >= 24 {
 		env["WSDESIGN_REFUSE_CALLBACK"] = "1"
 	}
 	for k, v := range f.Env {

@@ -150,9 +150,12 @@ func TestCallbackHandlers(t *testing.T) {
 	code := map[string]string{"cb.js": `exports.handler = (e, ctx, cb) => cb(null, "cb");`}
 	p := newPool(t, code,
 		Function{Name: "old", Runtime: "nodejs20.x", Handler: "cb.handler"},
+		Function{Name: "older", Runtime: "nodejs8.10", Handler: "cb.handler"},
 		Function{Name: "new", Runtime: "nodejs24.x", Handler: "cb.handler"})
-	if out, err := p.Invoke(context.Background(), "old", nil); err != nil || string(out) != `"cb"` {
-		t.Errorf("nodejs20.x: %s, %v", out, err)
+	for _, name := range []string{"old", "older"} {
+		if out, err := p.Invoke(context.Background(), name, nil); err != nil || string(out) != `"cb"` {
+			t.Errorf("%s: %s, %v", name, out, err)
+		}
 	}
 	if _, err := p.Invoke(context.Background(), "new", nil); err == nil || !strings.Contains(err.Error(), "Callback") {
 		t.Errorf("nodejs24.x: want refusal, got %v", err)

@@ -106,13 +106,24 @@ const sdkV2, sdkV2Version = "aws-sdk", "aws-sdk@2"
 // JavaScript v2: nodejs16.x and the runtimes before it; from nodejs18.x it
 // provides v3 only.
 func bundlesSDKv2(runtime string) bool {
+	n, ok := nodeMajor(runtime)
+	return ok && n <= 16
+}
+
+// nodeMajor is the major version of Node.js a runtime runs (8 for
+// nodejs8.10, 24 for nodejs24.x; 0 for the nodejs of Lambda's first days),
+// and false for a runtime that is not Node.js.
+func nodeMajor(runtime string) (int, bool) {
 	v, ok := strings.CutPrefix(runtime, "nodejs")
 	if !ok {
-		return false
+		return 0, false
+	}
+	if v == "" {
+		return 0, true
 	}
 	major, _, _ := strings.Cut(v, ".")
 	n, err := strconv.Atoi(major)
-	return v == "" || err == nil && n <= 16
+	return n, err == nil
 }
 
 // sdkImports lists the AWS SDK packages that the code in dir imports, that
