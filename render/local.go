@@ -497,8 +497,11 @@ func (r localResolver) plain(n *yaml.Node) any {
 }
 
 func (r localResolver) getAtt(id, attr string) (string, bool) {
-	if id == r.apiID && attr == "ApiEndpoint" {
+	switch {
+	case id == r.apiID && attr == "ApiEndpoint":
 		return r.endpoint, true
+	case id == r.apiID && attr == "ApiId":
+		return r.id, true
 	}
 	res, ok := r.t.Resource(id)
 	if ok {

@@ -30,6 +30,8 @@ Resources:
           TABLE: !Ref Table
           CALLBACK_URL: !Sub https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod
           QUEUE: !GetAtt Queue.QueueUrl
+          API_REF: !Ref Api
+          API_ID: !GetAtt Api.ApiId
   Inline:
     Type: AWS::Lambda::Function
     Properties:
@@ -95,6 +97,9 @@ func TestLocal(t *testing.T) {
 		if h.Env[k] != v {
 			t.Errorf("%s = %q, want %q", k, h.Env[k], v)
 		}
+	}
+	if h.Env["API_ID"] == "" || h.Env["API_ID"] != h.Env["API_REF"] || h.Env["API_ID"] != a.API.ID {
+		t.Errorf("GetAtt ApiId %q, Ref %q: want both the local API's id %q", h.Env["API_ID"], h.Env["API_REF"], a.API.ID)
 	}
 	if len(a.Unresolved) != 1 || a.Unresolved[0].Variable != "QUEUE" {
 		t.Errorf("unresolved %+v", a.Unresolved)
