@@ -78,6 +78,8 @@ func localRoute(r Route) app.Route {
 		lr.Kind, lr.MockStatus = app.Mock, mockStatus(r.Integration)
 	case "HTTP", "HTTP_PROXY":
 		lr.Kind = app.HTTP
+	case "":
+		lr.Kind = app.NoIntegration
 	default:
 		lr.Kind = app.AWS
 	}

@@ -5,12 +5,14 @@ import (
 	"strings"
 )
 
-// Integration kinds, as API Gateway names them.
+// Integration kinds, as API Gateway names them, and NoIntegration for a
+// route whose Target names no integration of the API.
 const (
-	Lambda = "LAMBDA"
-	Mock   = "MOCK"
-	HTTP   = "HTTP"
-	AWS    = "AWS"
+	Lambda        = "LAMBDA"
+	Mock          = "MOCK"
+	HTTP          = "HTTP"
+	AWS           = "AWS"
+	NoIntegration = ""
 )
 
 // App is one WebSocket API and the functions its routes and authorizer call.
@@ -53,6 +55,18 @@ type Route struct {
 	// IAM: the route's AuthorizationType is AWS_IAM: dev refuses what is not
 	// signed for execute-api, but does not verify the signature.
 	IAM bool
+}
+
+// Unserved says why dev does not run the route's integration, which then
+// answers as a failing one; "" for the integrations it runs (Lambda, MOCK).
+func (r Route) Unserved() string {
+	switch r.Kind {
+	case Lambda, Mock:
+		return ""
+	case NoIntegration:
+		return "the route has no integration (its Target names none of the API; wsdesign check: WSD026)"
+	}
+	return r.Kind + " integrations are not emulated"
 }
 
 // Authorizer is a REQUEST authorizer.

@@ -240,13 +240,12 @@ func (s *Server) timeout(r app.Route) time.Duration {
 
 // call runs a route's integration; ok is false when it failed.
 func (s *Server) call(ctx context.Context, c *conn, r app.Route, ev any, reqID string) (res result, ok bool) {
-	switch r.Kind {
-	case app.Mock:
-		return result{StatusCode: r.MockStatus}, true
-	case app.Lambda:
-	default:
-		s.emit(event.Event{Kind: event.Warning, ConnectionID: c.id, RouteKey: r.Key, Text: r.Kind + " integrations are not emulated"})
+	if why := r.Unserved(); why != "" {
+		s.emit(event.Event{Kind: event.Warning, ConnectionID: c.id, RouteKey: r.Key, Text: why})
 		return result{}, false
+	}
+	if r.Kind == app.Mock {
+		return result{StatusCode: r.MockStatus}, true
 	}
 	body, _ := json.Marshal(ev)
 	timeout := s.timeout(r)

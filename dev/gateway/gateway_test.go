@@ -664,3 +664,19 @@ func TestIAMConnect(t *testing.T) {
 		t.Errorf("$connect ran %d times, want 2 (the signed requests only)", keys)
 	}
 }
+
+// TestRouteWithoutIntegration: a route whose Target names no integration
+// answers as a failing integration, and the log says why.
+func TestRouteWithoutIntegration(t *testing.T) {
+	f := newFixture(t, false, false, Options{})
+	a := app.App{API: f.srv.cur.Load().api}
+	a.API.Routes = append(slices.Clone(a.API.Routes), app.Route{Key: "bare", Kind: app.NoIntegration, TwoWay: true})
+	f.srv.Swap(a, f.inv)
+	c := mustDial(t, f.url+"/dev")
+	if got := send(t, c, `{"action":"bare"}`); !strings.Contains(got, "Internal server error") {
+		t.Errorf("a route without integration answered %q", got)
+	}
+	if !f.log.has(event.Warning, "the route has no integration") {
+		t.Error("the log does not say the route has no integration")
+	}
+}

@@ -142,8 +142,8 @@ func newDevCmd() *cobra.Command {
 			hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Listening, Text: "ws://" + ln.Addr().String() + " (local use only)"})
 			for _, r := range local.API.Routes {
-				if r.Kind == "HTTP" || r.Kind == "AWS" {
-					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: r.Kind + " integration is not emulated: the route answers as a failing integration"})
+				if why := r.Unserved(); why != "" {
+					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: why + ": the route answers as a failing integration"})
 				}
 				if r.IAM {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, RouteKey: r.Key, Text: "AWS_IAM: connections without a SigV4 signature for execute-api are refused with 403, as in API Gateway, but the signature itself is not verified (dev has no secret key to check it with), and requestContext.identity names its access key only"})
