@@ -292,7 +292,8 @@ func parseResult(out []byte) (result, bool) {
 		} else {
 			r.StatusCode = 200
 		}
-		if b, ok := v["body"]; ok {
+		// A null body (Python's None) is no body, as a missing one is.
+		if b, ok := v["body"]; ok && b != nil {
 			bs, isStr := b.(string)
 			if !isStr {
 				return r, false

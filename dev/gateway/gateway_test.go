@@ -680,3 +680,26 @@ func TestRouteWithoutIntegration(t *testing.T) {
 		t.Error("the log does not say the route has no integration")
 	}
 }
+
+// TestParseResult reads handler results as API Gateway does: a body is a
+// string, or null or absent for none; any other body is malformed.
+func TestParseResult(t *testing.T) {
+	for out, want := range map[string]struct {
+		status int
+		body   string
+		ok     bool
+	}{
+		`{"statusCode":200,"body":null}`: {200, "", true},
+		`{"statusCode":201}`:             {201, "", true},
+		`{"body":"hi"}`:                  {200, "hi", true},
+		`{"statusCode":200,"body":{}}`:   {200, "", false},
+		`null`:                           {200, "", true},
+		`"text"`:                         {200, `"text"`, true},
+		``:                               {0, "", false},
+	} {
+		r, ok := parseResult([]byte(out))
+		if ok != want.ok || ok && (r.StatusCode != want.status || r.Body != want.body) {
+			t.Errorf("%s: %+v %v, want %+v", out, r, ok, want)
+		}
+	}
+}
