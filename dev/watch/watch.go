@@ -34,6 +34,7 @@ type Watcher struct {
 	files   map[string]bool // watched files, by clean path
 	trees   map[string]bool // watched folder trees, by clean path
 	known   map[string]state
+	ignored []os.FileInfo // files whose changes never count
 	seed    maphash.Seed
 	done    chan struct{}
 	stopped chan struct{}
@@ -82,6 +83,36 @@ func (w *Watcher) Add(paths ...string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Ignore makes the changes of these files, wherever they are, no change:
+// what the process watching writes itself (its log, redirected into a
+// watched folder), which would otherwise set off a change for every line
+// it writes about a change.
+func (w *Watcher) Ignore(files ...os.FileInfo) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ignored = append(w.ignored, files...)
+}
+
+// isIgnored reports whether p is one of the ignored files.
+func (w *Watcher) isIgnored(p string) bool {
+	w.mu.Lock()
+	ignored := w.ignored
+	w.mu.Unlock()
+	if len(ignored) == 0 {
+		return false
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return false
+	}
+	for _, x := range ignored {
+		if os.SameFile(fi, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // state is what a path holds, as far as a change is concerned: a folder, or
@@ -226,7 +257,7 @@ func (w *Watcher) run() {
 				return
 			}
 			p := filepath.Clean(ev.Name)
-			if !w.relevant(p) {
+			if !w.relevant(p) || w.isIgnored(p) {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {

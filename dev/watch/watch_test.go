@@ -143,3 +143,30 @@ func TestSameContentsIsNoChange(t *testing.T) {
 		t.Errorf("a removal reported %v", p)
 	}
 }
+
+// TestIgnoredFile: writes to an ignored file (dev's own log, redirected
+// into a watched folder) are no change; other files beside it still are.
+func TestIgnoredFile(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "dev.log")
+	f, err := os.Create(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, got := changes(t, dir)
+	w.Ignore(fi)
+	for i := range 3 {
+		f.WriteString("a line of the log\n")
+		time.Sleep(time.Duration(i) * 20 * time.Millisecond)
+	}
+	quiet(t, got)
+	write(t, filepath.Join(dir, "app.js"), "exports.handler = async () => 1;")
+	if p := next(t, got); !slices.Equal(p, []string{filepath.Join(dir, "app.js")}) {
+		t.Errorf("reported %v, want only app.js", p)
+	}
+}

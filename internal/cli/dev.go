@@ -132,7 +132,7 @@ func newDevCmd() *cobra.Command {
 				env: services.env, proxyEnv: services.proxyEnv, sink: sink, lopt: lopt, srv: srv, invoke: services.invoke, pool: pool, tables: tableNames(local), served: served}
 			defer rl.close()
 			if !noWatch {
-				if err := rl.watch(local); err != nil {
+				if err := rl.watch(local, cmd.OutOrStdout(), cmd.ErrOrStderr()); err != nil {
 					sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Text: "not reloading on changes: " + err.Error()})
 				}
 			}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,13 +48,22 @@ type reloader struct {
 	w       *watch.Watcher
 }
 
-// watch starts watching the template and the code folders of local.
-func (r *reloader) watch(local app.App) error {
+// watch starts watching the template and the code folders of local; what
+// dev writes itself (outputs: its log, redirected into a code folder) is
+// no change.
+func (r *reloader) watch(local app.App, outputs ...io.Writer) error {
 	w, err := watch.New(reloadDebounce, r.reload, func(err error) {
 		r.emit(event.Warning, "watching for changes: "+err.Error())
 	})
 	if err != nil {
 		return err
+	}
+	for _, out := range outputs {
+		if f, ok := out.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+				w.Ignore(fi)
+			}
+		}
 	}
 	r.w = w
 	return r.w.Add(r.roots(local)...)
