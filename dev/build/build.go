@@ -244,8 +244,8 @@ func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) err
 }
 
 // dependencies installs, as sam build does before it bundles, what the
-// function's package.json declares where nothing is installed for it (no
-// node_modules in its folder or above): into wsdesign's cache, so that the
+// function's package.json declares where a package of it is not installed
+// (in a node_modules of its folder or above): into wsdesign's cache, so that the
 // code folder is left as it was. It returns the node_modules folder esbuild
 // then finds packages in (NODE_PATH), or "" where there is nothing to
 // install, or where the package.json names a dependency by a path or a
@@ -255,28 +255,30 @@ func dependencies(ctx context.Context, opt Options, src string) (string, error) 
 	if !ok {
 		return "", nil
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if fi, err := os.Stat(filepath.Join(d, "node_modules")); err == nil && fi.IsDir() {
-			return "", nil
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
 	manifest, err := os.ReadFile(filepath.Join(dir, "package.json"))
 	if err != nil {
 		return "", nil
 	}
 	var pkg struct{ Dependencies, DevDependencies map[string]string }
-	if json.Unmarshal(manifest, &pkg) != nil || len(pkg.Dependencies)+len(pkg.DevDependencies) == 0 {
+	if json.Unmarshal(manifest, &pkg) != nil {
 		return "", nil
 	}
-	for _, spec := range append(slices.Collect(maps.Values(pkg.Dependencies)), slices.Collect(maps.Values(pkg.DevDependencies))...) {
+	deps := maps.Clone(pkg.Dependencies)
+	if deps == nil {
+		deps = map[string]string{}
+	}
+	maps.Copy(deps, pkg.DevDependencies)
+	missing := false
+	for name, spec := range deps {
 		for _, local := range []string{"file:", "link:", "workspace:", ".", "/", "~"} {
 			if strings.HasPrefix(spec, local) {
 				return "", nil
 			}
 		}
+		missing = missing || !installed(dir, name)
+	}
+	if !missing {
+		return "", nil
 	}
 	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
 	if err != nil {
@@ -287,6 +289,19 @@ func dependencies(ctx context.Context, opt Options, src string) (string, error) 
 		return "", fmt.Errorf("installing the dependencies of %s, as sam build does: %w\nfix the package.json, or run npm install in %s", filepath.Join(dir, "package.json"), err, dir)
 	}
 	return filepath.Join(prefix, "node_modules"), nil
+}
+
+// installed reports whether the package name is in a node_modules folder
+// of dir or of a folder above it, where Node.js and esbuild look for it.
+func installed(dir, name string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "node_modules", filepath.FromSlash(name), "package.json")); err == nil {
+			return true
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
 }
 
 // unresolvedPackage is esbuild's error for an import of a package (not a

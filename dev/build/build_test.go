@@ -299,10 +299,15 @@ func TestBundleNamesMissingDependencies(t *testing.T) {
 
 // An esbuild function whose package.json declares dependencies that are not
 // installed gets them installed, as sam build does, into the cache: the
-// bundle carries them, and the code folder is left as it was.
+// bundle carries them, and the code folder is left as it was. A
+// node_modules above it without them (another project's) does not count.
 func TestBundleInstallsDependencies(t *testing.T) {
 	needNPM(t)
-	src, out := t.TempDir(), t.TempDir()
+	root, out := t.TempDir(), t.TempDir()
+	src := filepath.Join(root, "fn")
+	os.MkdirAll(filepath.Join(root, "node_modules", "unrelated"), 0o755)
+	os.WriteFile(filepath.Join(root, "node_modules", "unrelated", "package.json"), []byte(`{"name": "unrelated"}`), 0o644)
+	os.MkdirAll(src, 0o755)
 	os.WriteFile(filepath.Join(src, "package.json"), []byte(`{"name": "fn", "dependencies": {"ms": "2.1.3"}}`), 0o644)
 	os.WriteFile(filepath.Join(src, "app.ts"), []byte(`import ms from "ms"; export const handler = async (): Promise<string> => ms(90000);`), 0o644)
 	before := snapshot(t, src)
