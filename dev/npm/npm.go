@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/wsdesign/wsdesign/dev/cache"
 )
 
 // timeout bounds one install.
@@ -51,7 +53,7 @@ func Provide(ctx context.Context, npmPath, cacheDir, pkg string, say func(string
 		name = pkg[:i]
 	}
 	prefix := filepath.Join(cacheDir, "node", strings.ReplaceAll(strings.ReplaceAll(pkg, "/", "-"), "@", "-"))
-	return provide(prefix, filepath.Join("node_modules", filepath.FromSlash(name), "package.json"), pkg, say, func(tmp string) error {
+	return cache.Fill(prefix, filepath.Join("node_modules", filepath.FromSlash(name), "package.json"), pkg, say, func(tmp string) error {
 		return Install(ctx, npmPath, tmp, pkg)
 	})
 }
@@ -68,7 +70,7 @@ func ProvideDependencies(ctx context.Context, npmPath, cacheDir string, manifest
 	sum.Write([]byte{0})
 	sum.Write(lock)
 	prefix := filepath.Join(cacheDir, "node", "deps-"+hex.EncodeToString(sum.Sum(nil))[:16])
-	return provide(prefix, "node_modules", "the dependencies of its package.json", say, func(tmp string) error {
+	return cache.Fill(prefix, "node_modules", "the dependencies of its package.json", say, func(tmp string) error {
 		if err := os.WriteFile(filepath.Join(tmp, "package.json"), manifest, 0o644); err != nil {
 			return err
 		}
@@ -79,37 +81,6 @@ func ProvideDependencies(ctx context.Context, npmPath, cacheDir string, manifest
 		}
 		return Install(ctx, npmPath, tmp)
 	})
-}
-
-// provide fills the folder prefix with fill, unless the file or folder
-// marker below it is there: fill works in a temporary folder beside prefix,
-// renamed to it once complete, so that an install cut short is never taken
-// for one done, and two processes installing at once both succeed.
-func provide(prefix, marker, what string, say func(string), fill func(tmp string) error) (string, error) {
-	installed := filepath.Join(prefix, marker)
-	if _, err := os.Stat(installed); err == nil {
-		return prefix, nil
-	}
-	if say != nil {
-		say(fmt.Sprintf("installing %s into %s, once", what, prefix))
-	}
-	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
-		return "", fmt.Errorf("install %s: %w", what, err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(prefix), ".install-*")
-	if err != nil {
-		return "", fmt.Errorf("install %s: %w", what, err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := fill(tmp); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, prefix); err != nil {
-		if _, statErr := os.Stat(installed); statErr != nil { // not installed meanwhile by another process
-			return "", fmt.Errorf("install %s: %w", what, err)
-		}
-	}
-	return prefix, nil
 }
 
 // CacheDir is wsdesign's cache folder (os.UserCacheDir()/wsdesign), where

@@ -349,6 +349,9 @@ func startFunctions(local app.App, base, proxyEnv map[string]string, sink event.
 			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "layer " + l + " is not local (an ARN, or content in S3): what the handler needs from it is not served"})
 		}
 		fn := lambda.Function{Name: f.LogicalID, Runtime: f.Runtime, Dir: f.Dir, Handler: f.Handler, Env: env, Timeout: timeout, InlineCode: f.InlineCode, ModulePaths: f.LayerPaths}
+		if strings.HasPrefix(f.Runtime, "python") {
+			fn.ModulePaths = pythonModulePaths(f, opt, sink)
+		}
 		if b := f.Build; b != nil && f.Dir != "" {
 			src := f.Dir
 			say := func(m string) {
@@ -372,6 +375,39 @@ func startFunctions(local app.App, base, proxyEnv map[string]string, sink event.
 		sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: name, Text: "not run locally: " + why})
 	}
 	return lambda.NewPool(fns, opt)
+}
+
+// pythonModulePaths are where a Python function's modules are found
+// besides its code: the packages the requirements.txt of its code folder
+// lists, then each layer's folder followed by the packages of its own
+// requirements.txt (a layer sam build builds), installed as sam build
+// does. A failed install is said; the function runs without those packages.
+func pythonModulePaths(f app.Function, opt lambda.Options, sink event.Sink) []string {
+	say := func(m string) {
+		sink.Emit(event.Event{Time: time.Now(), Kind: event.Output, Function: f.LogicalID, Text: m})
+	}
+	python := opt.Python
+	if python == "" {
+		python = "python3"
+	}
+	requirements := func(dir string) []string {
+		if dir == "" {
+			return nil
+		}
+		d, err := build.PythonRequirements(context.Background(), build.Options{Say: say}, python, dir)
+		if err != nil {
+			sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: f.LogicalID, Text: "its packages are not installed: " + err.Error()})
+		}
+		if d == "" {
+			return nil
+		}
+		return []string{d}
+	}
+	paths := requirements(f.Dir)
+	for _, l := range f.LayerPaths {
+		paths = append(append(paths, l), requirements(l)...)
+	}
+	return paths
 }
 
 // dashboard is the running dashboard.
