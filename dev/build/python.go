@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -27,11 +28,12 @@ const pipDone = ".wsdesign-installed"
 // requirements.txt in dir lists, with python's pip, into a folder of
 // wsdesign's cache named by the file's contents and the interpreter, and
 // returns that folder for the module path. It is "" where dir has no
-// requirements.txt, or one that lists nothing.
+// requirements.txt, one that lists nothing, or one whose packages the
+// interpreter has already (boto3, which Lambda's runtime has too, say).
 func PythonRequirements(ctx context.Context, opt Options, python, dir string) (string, error) {
 	file := filepath.Join(dir, "requirements.txt")
 	req, err := os.ReadFile(file)
-	if err != nil || !listsPackages(req) {
+	if err != nil || !listsPackages(req) || hasAll(ctx, python, req) {
 		return "", nil
 	}
 	if opt.CacheDir == "" {
@@ -62,6 +64,32 @@ func PythonRequirements(ctx context.Context, opt Options, python, dir string) (s
 		}
 		return os.WriteFile(filepath.Join(tmp, pipDone), nil, 0o644)
 	})
+}
+
+// requirementName is the distribution a line of a requirements.txt names:
+// "boto3" in "boto3>=1.26 ; python_version > '3'".
+var requirementName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*`)
+
+// hasAll reports whether python has every distribution req names; false
+// where a line is not a plain name (a path, a URL, an option), which only
+// pip reads.
+func hasAll(ctx context.Context, python string, req []byte) bool {
+	var names []string
+	for _, line := range bytes.Split(req, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		name := requirementName.Find(line)
+		if name == nil || bytes.Contains(line, []byte("://")) || bytes.Contains(line, []byte(" @ ")) {
+			return false
+		}
+		names = append(names, string(name))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	script := "import sys, importlib.metadata as m\nfor n in sys.argv[1:]:\n    m.distribution(n)\n"
+	return exec.CommandContext(ctx, python, append([]string{"-c", script}, names...)...).Run() == nil
 }
 
 // listsPackages reports whether a requirements.txt has a line that is not

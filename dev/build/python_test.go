@@ -69,9 +69,11 @@ func TestPythonRequirements(t *testing.T) {
 	if err != nil || again != dir || len(said) != 1 {
 		t.Errorf("the second call: %q %v, said %q; want %q, installed once", again, err, said, dir)
 	}
-	empty := t.TempDir()
+	empty, has := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(empty, "requirements.txt"), []byte("\n# nothing\n"), 0o644)
-	for _, d := range []string{empty, t.TempDir()} {
+	// pip is there (checked above): what the interpreter has needs nothing.
+	os.WriteFile(filepath.Join(has, "requirements.txt"), []byte("pip>=1.0 ; python_version > '3'\n"), 0o644)
+	for _, d := range []string{empty, has, t.TempDir()} {
 		if got, err := PythonRequirements(context.Background(), opt, "python3", d); got != "" || err != nil {
 			t.Errorf("%s: %q %v, want nothing installed", d, got, err)
 		}
