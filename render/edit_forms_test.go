@@ -239,8 +239,13 @@ Resources:
 `
 
 // editDesign imports the one API of src, lets change edit its design, and
-// returns the edited text.
+// returns the edited text, new functions in plain CloudFormation.
 func editDesign(t *testing.T, src string, change func(d *model.Design)) ([]byte, error) {
+	return editDesignWith(t, src, EditOptions{Flavor: CFN}, change)
+}
+
+// editDesignWith is editDesign with the edit's options.
+func editDesignWith(t *testing.T, src string, opt EditOptions, change func(d *model.Design)) ([]byte, error) {
 	t.Helper()
 	tpl := parse(t, src)
 	apis, err := Import(tpl)
@@ -251,7 +256,7 @@ func editDesign(t *testing.T, src string, change func(d *model.Design)) ([]byte,
 	d.Endpoints = slices.Clone(d.Endpoints)
 	change(&d)
 	e := NewEdit(tpl)
-	if _, err := e.EditAPI(apis[0], d, EditOptions{Flavor: CFN}); err != nil {
+	if _, err := e.EditAPI(apis[0], d, opt); err != nil {
 		return nil, err
 	}
 	return e.Apply()
@@ -718,19 +723,7 @@ Resources:
 func TestEditUnderCondition(t *testing.T) {
 	edit := func(src string, d func(*model.Design)) string {
 		t.Helper()
-		tpl := parse(t, src)
-		apis, err := Import(tpl)
-		if err != nil || len(apis) != 1 {
-			t.Fatal(apis, err)
-		}
-		des := apis[0].Design
-		des.Endpoints = slices.Clone(des.Endpoints)
-		d(&des)
-		e := NewEdit(tpl)
-		if _, err := e.EditAPI(apis[0], des, EditOptions{Flavor: SAM, Grant: true}); err != nil {
-			t.Fatal(err)
-		}
-		out, err := e.Apply()
+		out, err := editDesignWith(t, src, EditOptions{Flavor: SAM, Grant: true}, d)
 		if err != nil {
 			t.Fatal(err)
 		}
