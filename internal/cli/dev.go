@@ -161,7 +161,9 @@ func newDevCmd() *cobra.Command {
 			for _, n := range local.NotEmulated {
 				sink.Emit(event.Event{Time: time.Now(), Kind: event.Warning, Function: n.Function, Text: n.Describe()})
 			}
-			warnVersions(local, lopt, sink)
+			// Asking the interpreters their versions takes a few tens of
+			// milliseconds: not before dev serves.
+			go warnVersions(local, lopt, sink)
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(srv.Listener(ln)) }()
 			var failed error
