@@ -28,6 +28,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/wsdesign/wsdesign/dev/cache"
 )
 
 // Options configures a Front.
@@ -77,22 +79,21 @@ var (
 // of trusted roots, and starts the front and its proxy on 127.0.0.1 on free
 // ports.
 func Start(opts Options) (*Front, error) {
-	cache := opts.CacheDir
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			return nil, fmt.Errorf("find the cache folder for the local CA: %w", err)
+	dir := opts.CacheDir
+	if dir == "" {
+		var err error
+		if dir, err = cache.Dir(); err != nil {
+			return nil, fmt.Errorf("the local CA: %w", err)
 		}
-		cache = filepath.Join(dir, "wsdesign")
 	}
-	ca, err := loadCA(filepath.Join(cache, "ca"))
+	ca, err := loadCA(filepath.Join(dir, "ca"))
 	if err != nil {
 		return nil, fmt.Errorf("local CA: %w", err)
 	}
 	f := &Front{
 		ca:        ca,
-		nodeHook:  filepath.Join(cache, "hooks", "node", "aws.cjs"),
-		pythonDir: filepath.Join(cache, "hooks", "python"),
+		nodeHook:  filepath.Join(dir, "hooks", "node", "aws.cjs"),
+		pythonDir: filepath.Join(dir, "hooks", "python"),
 	}
 	if err := writeHook(f.nodeHook, nodeHook); err != nil {
 		return nil, err

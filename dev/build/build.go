@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/wsdesign/wsdesign/dev/app"
+	"github.com/wsdesign/wsdesign/dev/cache"
 	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
@@ -33,7 +34,7 @@ const Esbuild = "esbuild@0.28.2"
 // Options say where the tools come from.
 type Options struct {
 	NPM      string // default npm on PATH
-	CacheDir string // default wsdesign's (npm.CacheDir)
+	CacheDir string // default wsdesign's (cache.Dir)
 	Say      func(string)
 }
 
@@ -199,7 +200,7 @@ func copyFile(from, to string, perm fs.FileMode) error {
 
 func esbuild(ctx context.Context, opt Options, src, out string, b app.Build) error {
 	if opt.CacheDir == "" {
-		dir, err := npm.CacheDir()
+		dir, err := cache.Dir()
 		if err != nil {
 			return fmt.Errorf("esbuild: %w", err)
 		}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/wsdesign/wsdesign/dev/cache"
-	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
 // pipTimeout bounds one install of a requirements.txt.
@@ -37,7 +36,7 @@ func PythonRequirements(ctx context.Context, opt Options, python, dir string) (s
 		return "", nil
 	}
 	if opt.CacheDir == "" {
-		if opt.CacheDir, err = npm.CacheDir(); err != nil {
+		if opt.CacheDir, err = cache.Dir(); err != nil {
 			return "", fmt.Errorf("pip install -r %s: %w", file, err)
 		}
 	}

@@ -8,6 +8,15 @@ import (
 	"path/filepath"
 )
 
+// Dir is wsdesign's cache folder, os.UserCacheDir()/wsdesign.
+func Dir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache folder: %w", err)
+	}
+	return filepath.Join(dir, "wsdesign"), nil
+}
+
 // Fill fills the folder prefix with fill, unless the file or folder
 // marker below it is there: fill works in a temporary folder beside prefix,
 // renamed to it once complete, so that an install cut short is never taken

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wsdesign/wsdesign/dev/cache"
 	"github.com/wsdesign/wsdesign/dev/npm"
 )
 
@@ -93,7 +94,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.AccessKeyID = "wsdesign"
 	}
 	if opts.CacheDir == "" {
-		dir, err := npm.CacheDir()
+		dir, err := cache.Dir()
 		if err != nil {
 			return nil, fmt.Errorf("dynalite: %w", err)
 		}

@@ -22,7 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wsdesign/wsdesign/dev/npm"
+	"github.com/wsdesign/wsdesign/dev/cache"
 )
 
 //go:embed bootstrap/node.mjs bootstrap/python.py bootstrap/sdk-hook.mjs bootstrap/sdk-register.mjs
@@ -60,7 +60,7 @@ type Options struct {
 	Output         func(function, stream, line string)
 	// NPM installs the AWS SDK packages handlers import without carrying
 	// them (default npm on PATH) into SDKCache (default
-	// npm.CacheDir()/node-sdk).
+	// cache.Dir()/node-sdk).
 	NPM      string
 	SDKCache string
 }
@@ -168,7 +168,7 @@ func NewPool(fns []Function, opt Options) (*Pool, error) {
 		opt.NPM = "npm"
 	}
 	if opt.SDKCache == "" {
-		dir, err := npm.CacheDir()
+		dir, err := cache.Dir()
 		if err != nil {
 			dir = filepath.Join(os.TempDir(), "wsdesign")
 		}

@@ -82,13 +82,3 @@ func ProvideDependencies(ctx context.Context, npmPath, cacheDir string, manifest
 		return Install(ctx, npmPath, tmp)
 	})
 }
-
-// CacheDir is wsdesign's cache folder (os.UserCacheDir()/wsdesign), where
-// Provide installs under node/.
-func CacheDir() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the cache folder: %w", err)
-	}
-	return filepath.Join(dir, "wsdesign"), nil
-}
