@@ -19,9 +19,9 @@ import (
 func BenchmarkDevRoundTrip(b *testing.B) {
 	needTool(b, "node", "node", "--version")
 	conns := filepath.Join(b.TempDir(), "connections")
-	_, stop := serveDev(b, filepath.Join("..", "..", "bench", "template.yaml"), "39540", "--parameter-overrides", "ConnectionsFile="+conns)
+	_, stop, base := serveDev(b, filepath.Join("..", "..", "bench", "template.yaml"), "--parameter-overrides", "ConnectionsFile="+conns)
 	defer stop()
-	const url = "ws://127.0.0.1:39540/prod"
+	url := base + "/prod"
 	ctx := context.Background()
 	echo := func(b *testing.B, c *websocket.Conn) {
 		msg := []byte(`{"action":"echo"}`)

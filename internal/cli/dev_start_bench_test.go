@@ -117,9 +117,9 @@ func BenchmarkDevChatSampleBroadcast100(b *testing.B) {
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "..", "shared", "apps", "simple-websockets-chat-app"))); err != nil {
 		b.Fatal(err)
 	}
-	_, stop := serveDev(b, filepath.Join(dir, "template.yaml"), "39541")
+	_, stop, base := serveDev(b, filepath.Join(dir, "template.yaml"))
 	defer stop()
-	const url = "ws://127.0.0.1:39541/Prod"
+	url := base + "/Prod"
 	ctx := context.Background()
 	clients := make([]*websocket.Conn, 100)
 	for i := range clients {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -43,8 +44,8 @@ func TestDevServesMockConnect(t *testing.T) {
       RequestTemplates:
         $default: '{"statusCode": 200}'
 `), 0o644)
-	out, stop := serveDev(t, path, "39517")
-	c := dial(t, "ws://127.0.0.1:39517")
+	out, stop, base := serveDev(t, path)
+	c := dial(t, base)
 	rctx, rcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer rcancel()
 	c.Write(rctx, websocket.MessageText, []byte(`{"action":"x"}`))
@@ -97,12 +98,12 @@ func TestDevParameterOverrides(t *testing.T) {
 		t.Errorf("two files: exit %d\n%s", code, out)
 	}
 	// As sam takes them: several words after the flag; the stage name comes from the override.
-	_, stop := serveDev(t, path, "39519", "--parameter-overrides", "Stage=test", "ParameterKey=Stage,ParameterValue=live")
-	c := dial(t, "ws://127.0.0.1:39519/live")
+	_, stop, base := serveDev(t, path, "--parameter-overrides", "Stage=test", "ParameterKey=Stage,ParameterValue=live")
+	c := dial(t, base+"/live")
 	c.CloseNow()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, resp, err := websocket.Dial(ctx, "ws://127.0.0.1:39519/prod", nil); err == nil || resp == nil || resp.StatusCode != 404 {
+	if _, resp, err := websocket.Dial(ctx, base+"/prod", nil); err == nil || resp == nil || resp.StatusCode != 404 {
 		t.Errorf("the default stage is still served: %v %v", resp, err)
 	}
 	stop()
@@ -146,12 +147,12 @@ func TestDevListsNotEmulated(t *testing.T) {
       IntegrationType: MOCK
       RequestTemplates: {"200": '{"statusCode": 200}'}
 `), 0o644)
-	out, stop := serveDev(t, path, "39520")
+	out, stop, base := serveDev(t, path)
 	signed := "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDLOCAL%2F20261207%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Signature=5ec"
-	dial(t, "ws://127.0.0.1:39520/prod"+signed).CloseNow()
+	dial(t, base+"/prod"+signed).CloseNow()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, resp, err := websocket.Dial(ctx, "ws://127.0.0.1:39520/prod", nil); err == nil || resp == nil || resp.StatusCode != 403 {
+	if _, resp, err := websocket.Dial(ctx, base+"/prod", nil); err == nil || resp == nil || resp.StatusCode != 403 {
 		t.Errorf("an unsigned connection to an AWS_IAM $connect: %v %v, want 403", resp, err)
 	}
 	stop()
@@ -168,44 +169,55 @@ func TestDevListsNotEmulated(t *testing.T) {
 	}
 }
 
-// serveDev runs wsdesign dev on the template at path until stop is called, and
-// returns its JSON log.
-func serveDev(t testing.TB, path, port string, flags ...string) (out *syncBuffer, stop func()) {
+// serveDev runs wsdesign dev on the template at path, on a port the system
+// picks (a fixed one may be taken by any process's outgoing connection),
+// until stop is called, and returns its JSON log and the ws:// URL it
+// listens at, once it does.
+func serveDev(t testing.TB, path string, flags ...string) (out *syncBuffer, stop func(), url string) {
 	t.Helper()
 	out = &syncBuffer{}
 	cmd := newRoot(BuildInfo{})
-	cmd.SetArgs(append([]string{"dev", path, "--port", port, "--log", "json"}, flags...))
+	cmd.SetArgs(append([]string{"dev", path, "--port", "0", "--log", "json"}, flags...))
 	cmd.SetOut(out)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
+	t.Cleanup(func() { cancel() })
+	// dev may first install what the handlers need.
+	listening := regexp.MustCompile(`"kind":"listening","text":"(ws://[0-9.:]+)`)
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("dev ended before it listened: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dev did not listen within 3 minutes:\n%s", out.String())
+		}
+	}
 	stop = func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("dev: %v", err)
 		}
 	}
-	t.Cleanup(func() { cancel() })
-	return out, stop
+	return out, stop, url
 }
 
-// dial connects to url, waiting for the server to come up (dev may first
-// install what the handlers need).
+// dial connects to url, which serveDev returned.
 func dial(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
-		c, _, err := websocket.Dial(dctx, url, nil)
-		dcancel()
-		if err == nil {
-			return c
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return c
 }
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
@@ -242,8 +254,8 @@ func TestDevRunsAWSChatSample(t *testing.T) {
 	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "..", "shared", "apps", "simple-websockets-chat-app"))); err != nil {
 		t.Fatal(err)
 	}
-	out, stop := serveDev(t, filepath.Join(dir, "template.yaml"), "39518")
-	url := "ws://127.0.0.1:39518/Prod"
+	out, stop, base := serveDev(t, filepath.Join(dir, "template.yaml"))
+	url := base + "/Prod"
 	a, b := dial(t, url), dial(t, url)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
